@@ -1,0 +1,3 @@
+"""tilt-registry-wizard: find and set up the image registry Tilt pushes to."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Probes: read-only checks of the environment, each bounded in time, returning data with warnings."""
