@@ -1,0 +1,172 @@
+"""The command-line contract: exit statuses, `apply` and `detect` without a cluster."""
+
+import json
+
+import pytest
+
+from cli_helpers import run_wizard
+
+READING_TILTFILE = (
+    "default_registry(read_json('tilt_option.json', default={}).get('default_registry', 'gcr.io/team'))\n"
+    "docker_build('acme/api', '.')\n"
+)
+
+
+@pytest.fixture
+def project(tmp_path):
+    directory = tmp_path / "shop"
+    directory.mkdir()
+    (directory / "Tiltfile").write_text(READING_TILTFILE)
+    return directory
+
+
+def test_help_exits_zero(home):
+    result = run_wizard("--help", home=home)
+    assert result.returncode == 0
+    assert "detect" in result.stdout
+
+
+def test_interactive_without_terminal_exits_two(home, project):
+    result = run_wizard("--project", str(project), home=home)
+    assert result.returncode == 2
+    for name in ("--plain", "detect", "apply"):
+        assert name in result.stderr
+
+
+def test_apply_requires_registry_or_recommended(home, project):
+    result = run_wizard("apply", "--project", str(project), home=home)
+    assert result.returncode == 2
+
+
+def test_apply_missing_project_exits_one(home, tmp_path):
+    result = run_wizard("apply", "--registry", "ttl.sh/me", "--project", str(tmp_path / "nope"), home=home)
+    assert result.returncode == 1
+    assert "nope" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_apply_writes_option_file_and_gitignore(home, project):
+    result = run_wizard("apply", "--registry", "ttl.sh/me", "--project", str(project), home=home)
+    assert result.returncode == 0, result.stderr
+    assert json.loads((project / "tilt_option.json").read_text()) == {"default_registry": "ttl.sh/me"}
+    assert (project / "tilt_option.json").read_text().endswith("}\n")
+    assert "# personal tilt settings\ntilt_option.json\n" in (project / ".gitignore").read_text()
+    assert "tilt up" in result.stdout
+
+
+def test_apply_twice_changes_nothing(home, project):
+    run_wizard("apply", "--registry", "ttl.sh/me", "--project", str(project), home=home)
+    first = {p.name: p.read_bytes() for p in project.iterdir()}
+    result = run_wizard("apply", "--registry", "ttl.sh/me", "--project", str(project), home=home)
+    assert result.returncode == 0
+    assert "Nothing to change" in result.stdout
+    assert {p.name: p.read_bytes() for p in project.iterdir()} == first
+
+
+def test_apply_keeps_unknown_keys(home, project):
+    (project / "tilt_option.json").write_text('{"namespace": "dev", "default_registry": "old.example/x"}\n')
+    result = run_wizard("apply", "--registry", "ttl.sh/me", "--project", str(project), home=home)
+    assert result.returncode == 0, result.stderr
+    assert json.loads((project / "tilt_option.json").read_text()) == {
+        "namespace": "dev", "default_registry": "ttl.sh/me"
+    }
+
+
+def test_apply_strips_url_scheme_with_notice(home, project):
+    result = run_wizard("apply", "--registry", "https://ttl.sh/me/", "--project", str(project), home=home)
+    assert result.returncode == 0, result.stderr
+    assert "https://" in result.stderr
+    assert json.loads((project / "tilt_option.json").read_text())["default_registry"] == "ttl.sh/me"
+
+
+def test_apply_accepts_registry_with_port(home, project):
+    result = run_wizard(
+        "apply", "--registry", "registry.corp.example:5000/team", "--project", str(project), home=home
+    )
+    assert result.returncode == 0, result.stderr
+    written = json.loads((project / "tilt_option.json").read_text())
+    assert written["default_registry"] == "registry.corp.example:5000/team"
+
+
+@pytest.mark.parametrize("value", ["Foo Bar", "foo", "gcr.io/Team", "ttl.sh/me:latest"])
+def test_apply_rejects_invalid_registry(home, project, value):
+    result = run_wizard("apply", "--registry", value, "--project", str(project), home=home)
+    assert result.returncode == 1
+    assert value in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+    assert not (project / "tilt_option.json").exists()
+    assert not (project / ".gitignore").exists()
+
+
+def test_apply_rejects_invalid_single_name(home, project):
+    result = run_wizard(
+        "apply", "--registry", "ttl.sh/me", "--single-name", "Team/Dev", "--project", str(project), home=home
+    )
+    assert result.returncode == 1
+    assert "Team/Dev" in result.stderr
+    assert not (project / "tilt_option.json").exists()
+
+
+def test_apply_never_overwrites_invalid_option_file(home, project):
+    broken = '{"default_registry": "x",,}\n'
+    (project / "tilt_option.json").write_text(broken)
+    result = run_wizard("apply", "--registry", "ttl.sh/me", "--project", str(project), home=home)
+    assert result.returncode == 1
+    assert "tilt_option.json" in result.stderr
+    assert "line 1" in result.stderr
+    assert (project / "tilt_option.json").read_text() == broken
+    assert not (project / ".gitignore").exists()
+
+
+def test_apply_warns_when_tiltfile_ignores_option_file(home, project):
+    tiltfile = "docker_build('acme/api', '.')\n"
+    (project / "Tiltfile").write_text(tiltfile)
+    result = run_wizard("apply", "--registry", "ttl.sh/me", "--project", str(project), home=home)
+    assert result.returncode == 0, result.stderr
+    assert (project / "tilt_option.json").exists()
+    assert "read_json('tilt_option.json'" in result.stderr
+    assert (project / "Tiltfile").read_text() == tiltfile
+
+
+def test_apply_adds_tiltfile_lines_on_request(home, project):
+    (project / "Tiltfile").write_text("docker_build('acme/api', '.')\n")
+    result = run_wizard(
+        "apply", "--registry", "ttl.sh/me", "--add-tiltfile-lines", "--project", str(project), home=home
+    )
+    assert result.returncode == 0, result.stderr
+    assert "read_json('tilt_option.json'" in (project / "Tiltfile").read_text()
+
+
+def test_apply_dry_run_writes_nothing(home, project):
+    result = run_wizard("apply", "--registry", "ttl.sh/me", "--dry-run", "--project", str(project), home=home)
+    assert result.returncode == 0, result.stderr
+    assert "+++ b/tilt_option.json" in result.stdout
+    assert '+  "default_registry": "ttl.sh/me"' in result.stdout
+    assert not (project / "tilt_option.json").exists()
+
+
+def test_apply_finds_project_from_subdirectory(home, project):
+    subdirectory = project / "services" / "api"
+    subdirectory.mkdir(parents=True)
+    result = run_wizard("apply", "--registry", "ttl.sh/me", home=home, cwd=subdirectory)
+    assert result.returncode == 0, result.stderr
+    assert (project / "tilt_option.json").exists()
+
+
+def test_detect_json_without_kubeconfig(home, project):
+    result = run_wizard("detect", "--json", "--project", str(project), home=home)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert set(report) == {"cluster", "local_registry", "cloud", "recommendation", "warnings"}
+    assert report["cluster"]["kind"] == "none"
+    assert report["cluster"]["reachable"] is None
+    assert report["local_registry"] is None
+    assert set(report["recommendation"]) == {"default_registry", "host_from_cluster", "single_name", "push", "reason"}
+    assert all(set(warning) == {"code", "message"} for warning in report["warnings"])
+
+
+def test_apply_recommended_without_cluster_uses_team_default(home, project):
+    result = run_wizard("apply", "--recommended", "--project", str(project), home=home)
+    assert result.returncode == 0, result.stderr
+    assert not (project / "tilt_option.json").exists()

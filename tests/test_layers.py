@@ -1,0 +1,59 @@
+"""The layers below the front ends must not import textual or questionary."""
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import wizard
+
+PACKAGE = Path(wizard.__file__).parent
+FRONT_ENDS = {"tui", "plain.py", "cli.py", "__main__.py"}
+FORBIDDEN = ("textual", "questionary")
+
+
+def domain_files():
+    for path in sorted(PACKAGE.rglob("*.py")):
+        relative = path.relative_to(PACKAGE)
+        if relative.parts[0] not in FRONT_ENDS:
+            yield path
+
+
+def imported_modules(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+
+
+def test_domain_files_exist():
+    names = {path.name for path in domain_files()}
+    assert {"model.py", "recommend.py", "plan.py", "files.py", "imageref.py"} <= names
+
+
+def test_domain_source_names_no_front_end():
+    offenders = [
+        f"{path.relative_to(PACKAGE)} imports {module}"
+        for path in domain_files()
+        for module in imported_modules(path)
+        if module.split(".")[0] in FORBIDDEN
+    ]
+    assert offenders == []
+
+
+def test_domain_import_loads_no_front_end():
+    modules = [
+        "wizard." + ".".join(path.relative_to(PACKAGE).with_suffix("").parts)
+        for path in domain_files()
+    ]
+    modules = [name.removesuffix(".__init__") for name in modules]
+    script = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {FORBIDDEN!r}))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
