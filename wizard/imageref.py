@@ -2,8 +2,35 @@
 
 from __future__ import annotations
 
+import posixpath
+import re
+
+from wizard.errors import InvalidInput
+
 # Tilt's content tag has 16 hex digits; previews show this placeholder instead.
 PREVIEW_TAG = "tilt-<hash>"
+
+# The grammar of github.com/distribution/reference (regexp.go), which Docker uses.
+_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+_HOST_LABEL = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+_HOST = rf"(?:{_HOST_LABEL}(?:\.{_HOST_LABEL})*|\[[a-fA-F0-9:]+\])"
+_DOMAIN = rf"{_HOST}(?::[0-9]+)?"
+_TAG = r"[\w][\w.-]{0,127}"
+_DIGEST = r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}"
+
+COMPONENT_RE = re.compile(rf"^{_COMPONENT}$")
+DOMAIN_RE = re.compile(rf"^{_DOMAIN}$")
+REFERENCE_RE = re.compile(
+    rf"^(?P<name>(?:{_DOMAIN}/)?{_COMPONENT}(?:/{_COMPONENT})*)(?::(?P<tag>{_TAG}))?(?:@(?P<digest>{_DIGEST}))?$"
+)
+
+# distribution/reference limits the path (without the domain) to 255 characters since v0.6.0.
+MAX_PATH_LENGTH = 255
+
+DOCKER_HUB = "docker.io"
+_HUB_ALIASES = ("docker.io", "index.docker.io")
+_ESCAPED = re.compile(r"[/:@]")
+_SCHEMES = ("https://", "http://")
 
 
 def normalize_registry(text: str) -> tuple[str, list[str]]:
@@ -12,29 +39,194 @@ def normalize_registry(text: str) -> tuple[str, list[str]]:
     Removes surrounding blanks, a leading `https://` or `http://` and trailing `/`, each with a
     notice in the returned list. Raises InvalidInput naming the value and the reason otherwise.
     """
-    raise NotImplementedError
+    notices: list[str] = []
+    registry = text.strip()
+
+    for scheme in _SCHEMES:
+        if registry.lower().startswith(scheme):
+            registry = registry[len(scheme):]
+            notices.append(f"Removed the leading {scheme}; a registry is a host and path, not a URL.")
+            break
+
+    if registry.endswith("/"):
+        registry = registry.rstrip("/")
+        notices.append("Removed the trailing /, because a registry ends with its host or last path component.")
+
+    problem = _registry_grammar_problem(registry)
+    if problem:
+        raise InvalidInput(problem)
+    return registry, notices
 
 
 def registry_problem(text: str) -> str | None:
     """Return why `text` is not a valid registry (for validation as you type), or None."""
-    raise NotImplementedError
+    try:
+        normalize_registry(text)
+    except InvalidInput as error:
+        return error.message
+    return None
+
+
+def single_name_problem(text: str) -> str | None:
+    """Return why `text` cannot be a single_name (a repository path under the registry), or None."""
+    name = text.strip()
+    if not name:
+        return "single_name is empty: enter a repository path such as team-a/dev."
+    for component in name.split("/"):
+        if not COMPONENT_RE.match(component):
+            return _component_problem(f"single_name '{name}'", component)
+    if len(name) > MAX_PATH_LENGTH:
+        return f"single_name '{name}' is longer than {MAX_PATH_LENGTH} characters."
+    return None
+
+
+def _registry_grammar_problem(registry: str) -> str | None:
+    """Check that `<registry>/fake` is a canonical image name, as Tilt's default_registry requires."""
+    if not registry:
+        return "The registry is empty: enter a host and optional path, such as registry.corp.example:5000/team."
+    if any(char.isspace() for char in registry):
+        return f"'{registry}' contains a space, and a registry cannot contain blanks."
+    if "@" in registry:
+        return f"'{registry}' contains a digest (@...); a registry is a host and path without a digest."
+    if "//" in registry:
+        return f"'{registry}' has an empty path component (//)."
+
+    first, _, path = registry.partition("/")
+    if not _looks_like_host(first):
+        suggestion = f"{DOCKER_HUB}/{registry.lower()}"
+        if path:
+            return f"'{registry}' does not start with a registry host: add the host, such as {suggestion}"
+        return f"'{registry}' is not a registry host: add the host, such as {suggestion}"
+
+    return _domain_problem(registry, first, path) or _path_problem(registry, first, path)
+
+
+def _domain_problem(registry: str, domain: str, path: str) -> str | None:
+    if DOMAIN_RE.match(domain):
+        if domain.lower() == "index.docker.io":
+            return f"'{registry}' uses index.docker.io, which Tilt rejects: write docker.io{'/' + path if path else '/<user>'}."
+        if domain.lower() == DOCKER_HUB and not path:
+            return "'docker.io' needs a user or organisation after it, such as docker.io/<user>."
+        return None
+    host, colon, port = domain.rpartition(":")
+    if colon and host and not port.isdigit() and not path:
+        return f"'{registry}' ends with a tag (:{port}); a registry has no tag, so remove it."
+    if colon and host and not port.isdigit():
+        return f"'{registry}' has an invalid port '{port}': a port is digits only."
+    return (
+        f"'{registry}' has an invalid host '{domain}': a host is letters, digits, hyphens and dots "
+        "with an optional :port, or a bracketed IPv6 address."
+    )
+
+
+def _path_problem(registry: str, domain: str, path: str) -> str | None:
+    if not path:
+        return None
+    components = path.split("/")
+    last = components[-1]
+    if ":" in last:
+        tag = last.partition(":")[2]
+        return f"'{registry}' ends with a tag (:{tag}); a registry has no tag, so remove it."
+    for component in components:
+        if not COMPONENT_RE.match(component):
+            return _component_problem(f"'{registry}'", component)
+    # Tilt checks `<registry>/fake`, so the path must leave room for one more component.
+    if len(path) + len("/fake") > MAX_PATH_LENGTH:
+        return f"'{registry}' has a path longer than {MAX_PATH_LENGTH - len('/fake')} characters."
+    return None
+
+
+def _component_problem(subject: str, component: str) -> str:
+    if component != component.lower() and COMPONENT_RE.match(component.lower()):
+        return f"{subject} has uppercase letters in '{component}'; image paths are lowercase, such as '{component.lower()}'."
+    return (
+        f"{subject} has an invalid path component '{component}': components are lowercase letters and "
+        "digits, joined by '.', '_', '__' or '-'."
+    )
+
+
+def _looks_like_host(component: str) -> bool:
+    # Stricter than Docker, which also treats any component with an uppercase letter as a host.
+    return "." in component or ":" in component or component == "localhost"
 
 
 def split_domain(name: str) -> tuple[str, str]:
     """Split an image name into (registry domain, path) as Docker does, normalising Docker Hub."""
-    raise NotImplementedError
+    first, slash, rest = name.partition("/")
+    if slash and (_looks_like_host(first) or first != first.lower()):
+        domain, path = first, rest
+    else:
+        domain, path = DOCKER_HUB, name
+    if domain in _HUB_ALIASES:
+        domain = DOCKER_HUB
+        if "/" not in path:
+            path = f"library/{path}"
+    return domain, path
+
+
+def _parse_image(image: str) -> tuple[str, str]:
+    """Validate an image reference and return its (domain, path) with tag and digest removed."""
+    reference = image.strip()
+    match = REFERENCE_RE.match(reference)
+    if not match:
+        first = reference.partition("/")[0]
+        if reference != reference.lower() and REFERENCE_RE.match(first + reference[len(first):].lower()):
+            raise InvalidInput(f"'{image}' is not a valid image name: image paths are lowercase.")
+        raise InvalidInput(f"'{image}' is not a valid image name.")
+    domain, path = split_domain(match.group("name"))
+    if len(path) > MAX_PATH_LENGTH:
+        raise InvalidInput(f"'{image}' has a path longer than {MAX_PATH_LENGTH} characters.")
+    return domain, path
 
 
 def familiar_name(image: str) -> str:
-    """Return Docker's short form: `docker.io/library/busybox:1` -> `busybox`, tag and digest removed."""
-    raise NotImplementedError
+    """Return Docker's short form: `docker.io/library/busybox:1` -> `busybox`, tag and digest removed.
+
+    Raises InvalidInput when `image` is not a valid image reference.
+    """
+    domain, path = _parse_image(image)
+    if domain != DOCKER_HUB:
+        return f"{domain}/{path}"
+    short = path.removeprefix("library/")
+    return short if "/" not in short else path
 
 
 def push_reference(image: str, registry: str, single_name: str | None = None, tag: str = PREVIEW_TAG) -> str:
-    """Return the reference Tilt pushes `image` to under `default_registry(registry, single_name=...)`."""
-    raise NotImplementedError
+    """Return the reference Tilt pushes `image` to under `default_registry(registry, single_name=...)`.
+
+    Follows Tilt's renaming: the familiar name with `/`, `:` and `@` replaced by `_`, under the
+    registry; a name already under `<registry>/` keeps its name. With single_name every image goes
+    to `<registry>/<single_name>` and its escaped base name moves into the tag. Raises InvalidInput
+    when the image, or the reference Tilt would build from it, is invalid.
+    """
+    familiar = familiar_name(image)
+    registry = registry.strip().rstrip("/")
+
+    if single_name:
+        tag = f"{_ESCAPED.sub('_', posixpath.basename(familiar))}-{tag}"
+
+    if familiar.startswith(f"{registry}/"):
+        return f"{familiar}:{tag}"
+
+    if single_name:
+        name = f"{registry}/{single_name.strip()}"
+    else:
+        name = f"{registry}/{_ESCAPED.sub('_', familiar)}"
+    _check_renamed(image, name)
+    return f"{name}:{tag}"
+
+
+def _check_renamed(image: str, name: str) -> None:
+    """Raise InvalidInput when Tilt would fail to parse the renamed reference, as Tilt does."""
+    match = REFERENCE_RE.match(name)
+    first = name.partition("/")[0]
+    if not match or match.group("tag") or not _looks_like_host(first):
+        raise InvalidInput(f"Tilt cannot rename '{image}': '{name}' is not a valid image name.")
+    if len(name.partition("/")[2]) > MAX_PATH_LENGTH:
+        raise InvalidInput(f"Tilt cannot rename '{image}': '{name}' has a path longer than {MAX_PATH_LENGTH} characters.")
 
 
 def has_registry_host(image: str) -> bool:
     """Tell whether the image name starts with an explicit registry host (`localhost:5000/app`)."""
-    raise NotImplementedError
+    first, slash, _ = image.strip().partition("/")
+    return bool(slash) and _looks_like_host(first)

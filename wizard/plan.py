@@ -2,22 +2,188 @@
 
 from __future__ import annotations
 
-from wizard.model import Choice, FileChange, Findings, Plan
+import difflib
+import os
+from pathlib import Path
+
+from wizard.errors import InvalidInput, UnparsableFile, WizardError
+from wizard.files import (
+    add_gitignore_entry,
+    add_tiltfile_lines,
+    merge_options,
+    parse_options,
+    read_text,
+    tiltfile_snippet_lines,
+)
+from wizard.imageref import registry_problem, single_name_problem
+from wizard.model import OPTION_FILE, OPTION_KEYS, Choice, FileChange, Findings, Plan, ProjectResult
+
+_NO_NEWLINE = "\\ No newline at end of file\n"
 
 
 def build_plan(findings: Findings, choice: Choice) -> Plan:
     """Compute every file change for `choice` without writing anything.
 
-    Raises UnparsableFile when a file that would change cannot be parsed.
+    Reads tilt_option.json, .gitignore and the Tiltfile from disk, so that apply_plan can tell
+    whether they changed since. Raises InvalidInput for an invalid registry or single_name, and
+    UnparsableFile when a file that would change cannot be parsed.
     """
-    raise NotImplementedError
+    project = findings.project
+    if project is None:
+        raise WizardError("The project directory has not been read yet; wait for the Project step to finish.")
+    _validate_choice(choice)
+    plan = Plan(choice=choice)
+
+    option_change = _option_change(project, choice, plan)
+    option_path = project.option_path or project.directory / OPTION_FILE
+    option_file_exists = option_change is not None or option_path.exists()
+    if option_change is not None:
+        plan.changes.append(option_change)
+
+    if option_file_exists and not project.gitignored and choice.add_gitignore_entry:
+        gitignore_change = _gitignore_change(project)
+        if gitignore_change is not None:
+            plan.changes.append(gitignore_change)
+
+    _plan_tiltfile(findings, choice, plan)
+    _add_notices(findings, choice, plan)
+    return plan
+
+
+def _validate_choice(choice: Choice) -> None:
+    for key in ("default_registry", "host_from_cluster"):
+        value = getattr(choice, key)
+        problem = registry_problem(value) if value else None
+        if problem:
+            raise InvalidInput(f"{key}: {problem}")
+    if choice.single_name:
+        problem = single_name_problem(choice.single_name)
+        if problem:
+            raise InvalidInput(problem)
+
+
+def _option_values(choice: Choice) -> dict[str, str | None]:
+    # An empty string counts as "not set", so it removes the key like None does.
+    return {key: (getattr(choice, key) or None) for key in OPTION_KEYS}
+
+
+def _option_change(project: ProjectResult, choice: Choice, plan: Plan) -> FileChange | None:
+    path = project.option_path or project.directory / OPTION_FILE
+    before = read_text(path)
+    values = _option_values(choice)
+    writes_values = any(value is not None for value in values.values())
+
+    if before is None and not writes_values:
+        return None
+    if not writes_values:
+        try:
+            parse_options(before, path)
+        except UnparsableFile as error:
+            # Nothing to write, so the file stays as it is; Tilt's read_json fails on it all the same.
+            plan.notices.append(error.message)
+            return None
+
+    after = merge_options(before, values, path)
+    if after == before:
+        return None
+    return FileChange(path=path, before=before, after=after, summary=_option_summary(before, values, path))
+
+
+def _option_summary(before: str | None, values: dict[str, str | None], path: Path) -> str:
+    current = parse_options(before, path)
+    parts = []
+    for key, value in values.items():
+        if value is None and key in current:
+            parts.append(f"remove {key}")
+        elif value is not None and current.get(key) != value:
+            parts.append(f"set {key} to {value}")
+    return ", ".join(parts)
+
+
+def _gitignore_change(project: ProjectResult) -> FileChange | None:
+    path = project.directory / ".gitignore"
+    before = read_text(path)
+    after = add_gitignore_entry(before)
+    if after == before:
+        return None
+    return FileChange(path=path, before=before, after=after, summary=f"add {OPTION_FILE} entry", optional=True)
+
+
+def _plan_tiltfile(findings: Findings, choice: Choice, plan: Plan) -> None:
+    project = findings.project
+    if project.reads_option_file:
+        return
+    plan.tiltfile_snippet = tiltfile_snippet(findings)
+    if not choice.add_tiltfile_lines or project.tiltfile is None:
+        return
+
+    before = read_text(project.tiltfile)
+    if before is None:
+        return
+    after, problem = add_tiltfile_lines(before, project.default_registry_call)
+    if problem:
+        plan.notices.append(problem)
+        return
+    plan.changes.append(
+        FileChange(path=project.tiltfile, before=before, after=after, summary=f"read {OPTION_FILE} in the Tiltfile", optional=True)
+    )
+
+
+def _add_notices(findings: Findings, choice: Choice, plan: Plan) -> None:
+    project = findings.project
+    adds_lines = any(change.path == project.tiltfile for change in plan.changes)
+    values = _option_values(choice)
+
+    if project.tiltfile is None:
+        plan.notices.append(
+            f"No Tiltfile was found in {project.directory}, and Tilt reads {OPTION_FILE} only through Tiltfile code."
+        )
+    elif not project.reads_option_file and not adds_lines and any(values.values()):
+        plan.notices.append(
+            f"The Tiltfile does not read {OPTION_FILE}, so Tilt ignores the file until the Tiltfile reads it. "
+            "Add the lines shown below to the Tiltfile."
+        )
+    elif project.reads_option_file:
+        for key in ("host_from_cluster", "single_name"):
+            if values[key] and key not in project.option_keys_read:
+                plan.notices.append(
+                    f"The Tiltfile reads {OPTION_FILE} but not its {key} key, so Tilt ignores {key} = {values[key]} "
+                    "until the Tiltfile passes it to default_registry."
+                )
+
+    hosting = findings.local_registry.hosting if findings.local_registry else None
+    if hosting and values["default_registry"]:
+        plan.notices.append(
+            f"This cluster advertises the registry {hosting.host}, so Tilt uses it and ignores default_registry here."
+        )
 
 
 def tiltfile_snippet(findings: Findings) -> str:
     """Return the Tiltfile lines that read tilt_option.json, keeping the team default if there is one."""
-    raise NotImplementedError
+    project = findings.project
+    call = project.default_registry_call if project else None
+    return "\n".join(tiltfile_snippet_lines(call)) + "\n"
 
 
-def unified_diff(change: FileChange) -> str:
-    """Return the change as a unified diff with paths relative to the project."""
-    raise NotImplementedError
+def unified_diff(change: FileChange, root: Path | None = None) -> str:
+    """Return the change as a unified diff with paths relative to the project.
+
+    `root` is the project directory; without it, paths are relative to the file's own directory,
+    which is the project directory for every file the wizard writes. A new file's "before" side is
+    /dev/null. An unchanged file gives "".
+    """
+    if not change.changed:
+        return ""
+    base = root if root is not None else change.path.parent
+    relative = Path(os.path.relpath(change.path, base)).as_posix()
+    before_lines = change.before.splitlines(keepends=True) if change.before else []
+    after_lines = change.after.splitlines(keepends=True)
+    from_label = "/dev/null" if change.before is None else f"a/{relative}"
+
+    lines = difflib.unified_diff(before_lines, after_lines, fromfile=from_label, tofile=f"b/{relative}")
+    output = []
+    for line in lines:
+        output.append(line)
+        if not line.endswith("\n"):
+            output.append("\n" + _NO_NEWLINE)
+    return "".join(output)

@@ -2,26 +2,367 @@
 
 from __future__ import annotations
 
-from wizard.model import DockerResult, Findings, RegistryOption
+import re
+from typing import Callable
+
+from wizard.credentials import credential_status  # noqa: F401  (re-exported: part of this module's interface)
+from wizard.errors import WizardError
+from wizard.imageref import PREVIEW_TAG, familiar_name, has_registry_host, push_reference, registry_problem
+from wizard.model import RUNTIME_KINDS, CloudIdentity, Findings, RegistryHosting, RegistryOption
+from wizard.options import (
+    KIND_CTLPTL,
+    acr_option,
+    custom_option,
+    docr_option,
+    ecr_option,
+    gar_option,
+    kind_load_option,
+    process_random_hex,
+    public_options,
+)
+from wizard.registry_hosts import fits_cloud_kind, is_loopback, registry_host
+from wizard.runtime_build import docker_caveat
+
+CLOUD_KINDS = ("eks", "gke", "aks", "doks")
+_KIND_LABELS = {
+    "docker-desktop": "Docker Desktop", "rancher-desktop": "Rancher Desktop", "orbstack": "OrbStack",
+    "colima": "Colima", "kind": "kind", "k3d": "k3d", "minikube": "minikube", "microk8s": "MicroK8s",
+    "crc": "CodeReady Containers", "krucible": "Krucible", "gke": "GKE", "eks": "EKS", "aks": "AKS",
+    "doks": "DigitalOcean Kubernetes",
+}
+_AN_LABELS = ("OrbStack", "EKS", "AKS")
 
 
-def recommend(findings: Findings) -> list[RegistryOption]:
+def recommend(findings: Findings, *, random_hex: Callable[[], str] | None = None) -> list[RegistryOption]:
     """Return the options for the cluster in `findings`, recommended first, each with its reason.
 
     Works on partial findings (probes still running): missing parts count as unknown.
+    `random_hex` returns the 8 hex digits of the ttl.sh name. By default they are random but
+    fixed for the life of the process, so repeated calls offer the same name.
+
+    A default_registry already in tilt_option.json becomes the "keep" option. It comes first
+    only when it still suits the cluster: the cluster advertises no registry of its own, Tilt
+    pushes at all on this cluster, a cloud cluster gets its own provider's registry, and a
+    cluster that runs in containers or elsewhere is not asked to pull from a loopback host.
+    Otherwise the usual recommendation comes first, its reason says what changes, and "keep"
+    follows it.
     """
-    raise NotImplementedError
+    options = _options_for_kind(findings, random_hex or process_random_hex)
+    options = _with_current(findings, options)
+    options.append(custom_option())
+    for index, option in enumerate(options):
+        option.recommended = index == 0
+    return options
+
+
+def _kind(findings: Findings) -> str:
+    return findings.cluster.kind if findings.cluster else "unknown"
+
+
+def _hosting(findings: Findings) -> RegistryHosting | None:
+    return findings.local_registry.hosting if findings.local_registry else None
+
+
+def _node_runtime(findings: Findings) -> str | None:
+    return findings.local_registry.node_runtime if findings.local_registry else None
+
+
+def _team_default(findings: Findings) -> str | None:
+    return findings.project.team_default if findings.project else None
+
+
+def _options_for_kind(findings: Findings, random_hex: Callable[[], str]) -> list[RegistryOption]:
+    kind = _kind(findings)
+    hosting = _hosting(findings)
+    runtime = _node_runtime(findings)
+    if hosting:
+        return [_cluster_option(findings, hosting)]
+    if kind in CLOUD_KINDS:
+        return _cloud_options(findings, kind)
+    if kind in RUNTIME_KINDS and (kind == "docker-desktop" or _is_docker_runtime(runtime)):
+        return [_runtime_option(findings)]
+    if kind == "minikube" and _is_docker_runtime(runtime):
+        return [_runtime_option(findings)]
+    if kind == "kind" and not _team_default(findings):
+        return [kind_load_option()]
+    return _push_options(findings, random_hex, _needs_registry_note(findings))
+
+
+def _is_docker_runtime(runtime: str | None) -> bool:
+    return runtime is None or runtime.startswith("docker")
+
+
+def _cluster_option(findings: Findings, hosting: RegistryHosting) -> RegistryOption:
+    source = f" in {hosting.source}" if hosting.source else ""
+    reason = (
+        f"The cluster advertises the registry {hosting.host}{source}, so Tilt pushes there and ignores "
+        "default_registry on this cluster. Nothing needs to be written."
+    )
+    if hosting.host_from_container_runtime:
+        reason += (
+            f" Tilt pushes to {hosting.host} from this machine and writes "
+            f"{hosting.host_from_container_runtime} into the YAML, which is how the cluster's nodes reach it."
+        )
+    prefixed = [image for image in _images(findings) if has_registry_host(image)]
+    if prefixed:
+        example = _preview(prefixed[0], hosting.host, None)
+        reason += f" {prefixed[0]} already names a registry host, so Tilt pushes it as {example}."
+    return RegistryOption(
+        key="cluster", title=f"Use the cluster's registry ({hosting.host})", reason=reason, push=True,
+    )
+
+
+def _runtime_option(findings: Findings) -> RegistryOption:
+    kind = _kind(findings)
+    if kind == "minikube":
+        reason = (
+            "minikube runs Docker inside the cluster, and Tilt builds with that Docker daemon "
+            "(as `minikube docker-env` does), so images are on the node without a push. No registry is needed."
+        )
+    else:
+        reason = (
+            f"{_KIND_LABELS.get(kind, kind)} runs images from the same container runtime that builds them, "
+            "so Tilt builds straight into the cluster's runtime and skips the push. No registry is needed."
+        )
+    runtime = _node_runtime(findings)
+    if kind == "docker-desktop" and not _is_docker_runtime(runtime):
+        reason += (
+            f" The node runs {runtime}, which works only with Docker Desktop's containerd image store turned on."
+        )
+    caveat = docker_caveat(kind, findings.docker)
+    if caveat:
+        reason += " " + caveat
+    return RegistryOption(key="runtime", title="Build into the cluster's container runtime", reason=reason, push=False)
+
+
+def _needs_registry_note(findings: Findings) -> str | None:
+    """Explain why a local cluster needs a registry after all, and how to give it one."""
+    kind = _kind(findings)
+    runtime = _node_runtime(findings) or "a runtime other than Docker"
+    label = _KIND_LABELS.get(kind, kind)
+    if kind == "minikube":
+        return (
+            f"minikube runs {runtime}, so Tilt cannot build into it. To keep images local, run "
+            "`minikube addons enable registry` or recreate the cluster with "
+            "`ctlptl create cluster minikube --registry=ctlptl-registry`, then run the wizard again."
+        )
+    if kind == "microk8s":
+        return (
+            "MicroK8s has no registry yet. Run `microk8s enable registry` and then the wizard again, "
+            "which finds the registry in the container-registry namespace."
+        )
+    if kind == "k3d":
+        return (
+            "The k3d cluster advertises no registry. To add one, run "
+            "`ctlptl create registry ctlptl-registry --port=5005` and recreate the cluster with "
+            "`ctlptl create cluster k3d --registry=ctlptl-registry`, then run the wizard again."
+        )
+    if kind == "kind":
+        return f"kind has no registry of its own. To add one, run {KIND_CTLPTL}."
+    if kind in RUNTIME_KINDS:
+        return f"{label} runs {runtime}, so Tilt cannot build into it and needs a registry."
+    return None
+
+
+def _cloud_options(findings: Findings, kind: str) -> list[RegistryOption]:
+    cloud = findings.cluster.cloud if findings.cluster else None
+    builders = {"eks": ecr_option, "gke": gar_option, "aks": acr_option, "doks": docr_option}
+    primary = builders[kind](cloud)
+    team = _team_option(findings)
+    if team is None:
+        return [primary]
+    if fits_cloud_kind(_team_default(findings), kind, cloud):
+        return [team, primary]
+    return [primary, team]
+
+
+def _team_option(findings: Findings) -> RegistryOption | None:
+    team = _team_default(findings)
+    if not team:
+        return None
+    reason = (
+        f"The Tiltfile already calls default_registry('{team}'), so Tilt pushes there and there is "
+        "nothing personal to write."
+    )
+    return RegistryOption(key="team", title=f"Use the team default ({team})", reason=reason)
+
+
+def _push_options(findings: Findings, random_hex: Callable[[], str], note: str | None) -> list[RegistryOption]:
+    options = [option for option in (_team_option(findings), *public_options(random_hex)) if option]
+    if note:
+        options[0].reason = f"{note} {options[0].reason}"
+    return options
+
+
+def _current_options(findings: Findings) -> dict:
+    project = findings.project
+    options = project.options if project and isinstance(project.options, dict) else {}
+    return options
+
+
+def _with_current(findings: Findings, options: list[RegistryOption]) -> list[RegistryOption]:
+    """Add the "keep" option for a default_registry already in tilt_option.json (see recommend)."""
+    current = _current_options(findings)
+    value = current.get("default_registry")
+    if not isinstance(value, str) or not value:
+        return options
+
+    problem = _current_registry_problem(findings, value, options[0])
+    if problem and registry_problem(value):
+        _note_replacement(options[0], value, problem)
+        return options
+
+    keep = RegistryOption(
+        key="keep", title=f"Keep {value}",
+        reason=f"tilt_option.json already sets default_registry to {value}; keeping it changes nothing.",
+        default_registry=value,
+        host_from_cluster=_string_or_none(current.get("host_from_cluster")),
+        single_name=_string_or_none(current.get("single_name")),
+    )
+    others = [option for option in options if option.default_registry != value or option.needs_input]
+    if not problem:
+        return [keep] + others
+    _note_replacement(others[0], value, problem)
+    return others[:1] + [keep] + others[1:]
+
+
+def _note_replacement(option: RegistryOption, value: str, problem: str) -> None:
+    verb = "removes" if option.default_registry is None and not option.needs_input else "replaces"
+    option.reason = f"tilt_option.json sets default_registry to {value}, which {problem}. This choice {verb} it. {option.reason}"
+
+
+def _string_or_none(value) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _current_registry_problem(findings: Findings, value: str, usual: RegistryOption) -> str | None:
+    """Return why the registry in tilt_option.json does not suit this cluster (a clause), or None."""
+    problem = registry_problem(value)
+    if problem:
+        return f"is not valid ({problem.rstrip('.')})"
+    hosting = _hosting(findings)
+    if hosting:
+        return f"Tilt ignores on this cluster because the cluster advertises {hosting.host}"
+    if not usual.push:
+        return "this cluster does not need, because Tilt skips the push here"
+    kind = _kind(findings)
+    cloud = findings.cluster.cloud if findings.cluster else None
+    if kind in CLOUD_KINDS and not fits_cloud_kind(value, kind, cloud):
+        return f"is not the registry a {_KIND_LABELS[kind]} cluster pulls from without extra setup"
+    if is_loopback(registry_host(value)) and not _cluster_on_loopback(findings):
+        return "is a loopback address that the cluster's nodes cannot pull from"
+    return None
+
+
+def _cluster_on_loopback(findings: Findings) -> bool:
+    # MicroK8s nodes run on this machine itself; kind, k3d and minikube nodes are containers or VMs.
+    kind = _kind(findings)
+    server = findings.cluster.server if findings.cluster else ""
+    if kind == "microk8s":
+        return True
+    return kind == "unknown" and is_loopback(registry_host(re.sub(r"^\w+://", "", server or "")))
+
+
+def _images(findings: Findings) -> list[str]:
+    return list(findings.project.images) if findings.project else []
+
+
+def _preview(image: str, registry: str | None, single_name: str | None) -> str:
+    try:
+        if registry:
+            return push_reference(image, registry, single_name)
+        return f"{familiar_name(image)}:{PREVIEW_TAG}"
+    except WizardError as error:
+        return f"(invalid: {error.message})"
+
+
+def push_previews(
+    findings: Findings, default_registry: str | None = None, single_name: str | None = None
+) -> list[tuple[str, str]]:
+    """Return (image, reference Tilt pushes it to) for every image the Tiltfile builds.
+
+    A registry the cluster advertises wins over everything, as in Tilt; then `default_registry`
+    (the choice); then the Tiltfile's own default_registry call. Without any, Tilt keeps the name.
+    """
+    hosting = _hosting(findings)
+    call = findings.project.default_registry_call if findings.project else None
+    if hosting:
+        registry, single_name = hosting.host, None
+    elif default_registry:
+        registry = default_registry
+    elif call and call.host:
+        registry, single_name = call.host, call.single_name
+    else:
+        registry = None
+    return [(image, _preview(image, registry, single_name)) for image in _images(findings)]
 
 
 def cluster_summary(findings: Findings) -> str:
     """Return two or three sentences that explain the cluster's registry situation to a newcomer."""
-    raise NotImplementedError
+    cluster = findings.cluster
+    if cluster is None:
+        return "The wizard is still reading the kubeconfig."
+    first = _identity_sentence(findings)
+    option = recommend(findings, random_hex=lambda: "00000000")[0]
+    second = _situation_sentence(findings, option)
+    parts = [first, second]
+
+    kind = cluster.kind
+    local = findings.local_registry
+    if kind not in CLOUD_KINDS + ("none",):
+        if local is None:
+            parts.append("The check for a registry inside the cluster is still running.")
+        elif local.reachable is False:
+            parts.append("The cluster did not answer, so a registry it advertises cannot be seen yet.")
+    return " ".join(part for part in parts if part)
 
 
-def credential_status(registry: str | None, docker: DockerResult | None) -> tuple[str, str]:
-    """Return (mark, sentence) about logging in to `registry`.
+def _identity_sentence(findings: Findings) -> str:
+    cluster = findings.cluster
+    kind = cluster.kind
+    if kind == "none":
+        return "There is no current Kubernetes context, so the wizard cannot tell which cluster Tilt deploys to."
+    context = cluster.context or cluster.cluster
+    if kind == "unknown":
+        where = f" at {cluster.server}" if cluster.server else ""
+        return f"The context {context} points to a cluster{where} that the wizard does not recognise."
+    label = _KIND_LABELS.get(kind, kind)
+    article = "an" if label in _AN_LABELS else "a"
+    details = _cloud_details(cluster.cloud)
+    return f"The context {context} points to {article} {label} cluster{details}."
 
-    mark is "ok", "warn" or "none" (no credentials needed or unknown); the sentence names the
-    configured helper, or the login command to run.
-    """
-    raise NotImplementedError
+
+def _cloud_details(cloud: CloudIdentity | None) -> str:
+    if cloud is None:
+        return ""
+    parts = []
+    if cloud.project:
+        parts.append(f"project {cloud.project}")
+    if cloud.account:
+        parts.append(f"account {cloud.account}")
+    if cloud.region or cloud.location:
+        parts.append(f"region {cloud.region or cloud.location}")
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+def _situation_sentence(findings: Findings, option: RegistryOption) -> str:
+    if option.key == "keep":
+        return f"tilt_option.json already sets default_registry to {option.default_registry}, which suits this cluster."
+    if option.key == "cluster":
+        host = _hosting(findings).host
+        return f"It advertises the registry {host}, so Tilt pushes there and ignores default_registry on this cluster."
+    if option.key == "runtime":
+        caveat = docker_caveat(_kind(findings), findings.docker)
+        sentence = "Tilt builds images straight into its container runtime, so no registry is needed."
+        return f"{sentence} {caveat}" if caveat else sentence
+    if option.key == "kind-load":
+        return "It has no registry, so Tilt copies images into its nodes with `kind load docker-image`."
+    if option.key in ("ecr", "gar", "acr", "docr"):
+        return f"It pulls images from {option.title}, so Tilt pushes there."
+    sentence = "Tilt needs a registry that this machine can push to and the cluster can pull from."
+    if option.key == "team":
+        sentence = f"The Tiltfile sets the team registry {_team_default(findings)}, and Tilt pushes there."
+    note = _needs_registry_note(findings)
+    if note:
+        return f"{note.split('. ')[0].rstrip('.')}. {sentence}"
+    return sentence

@@ -1,0 +1,235 @@
+"""Tests for atomic writes, the tilt_option.json merge, the .gitignore merge and Tiltfile lines."""
+
+import json
+import os
+import stat
+
+import pytest
+
+from wizard import files
+from wizard.errors import UnparsableFile, WizardError
+from wizard.files import add_gitignore_entry, add_tiltfile_lines, apply_plan, atomic_write, merge_options
+from wizard.model import Choice, DefaultRegistryCall, FileChange, Plan
+
+
+def test_atomic_write_creates_file(tmp_path):
+    path = tmp_path / "tilt_option.json"
+    atomic_write(path, "{}\n")
+    assert path.read_bytes() == b"{}\n"
+
+
+def test_atomic_write_new_file_mode_respects_umask(tmp_path):
+    old = os.umask(0o027)
+    try:
+        atomic_write(tmp_path / "new", "x")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "new").stat().st_mode) == 0o640
+
+
+def test_atomic_write_keeps_mode(tmp_path):
+    path = tmp_path / "Tiltfile"
+    path.write_text("old")
+    path.chmod(0o600)
+    atomic_write(path, "new")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_atomic_write_keeps_crlf_bytes(tmp_path):
+    path = tmp_path / ".gitignore"
+    atomic_write(path, "a\r\nb\r\n")
+    assert path.read_bytes() == b"a\r\nb\r\n"
+
+
+def test_atomic_write_follows_symlink(tmp_path):
+    target = tmp_path / "real.json"
+    target.write_text("{}")
+    link = tmp_path / "tilt_option.json"
+    link.symlink_to(target)
+    atomic_write(link, "{\"a\": 1}\n")
+    assert link.is_symlink()
+    assert target.read_text() == "{\"a\": 1}\n"
+
+
+def test_atomic_write_failed_replace_keeps_original(tmp_path, monkeypatch):
+    path = tmp_path / "tilt_option.json"
+    path.write_bytes(b'{"keep": true}\n')
+
+    def failing_replace(source, target):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    with pytest.raises(OSError):
+        atomic_write(path, "{}\n")
+    assert path.read_bytes() == b'{"keep": true}\n'
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tilt_option.json"]
+
+
+def test_atomic_write_failed_fsync_leaves_no_temp_file(tmp_path, monkeypatch):
+    def failing_fsync(fd):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(os, "fsync", failing_fsync)
+    with pytest.raises(OSError):
+        atomic_write(tmp_path / "new.json", "{}\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_merge_options_new_file(tmp_path):
+    text = merge_options(None, {"default_registry": "ttl.sh/me-1", "single_name": None}, tmp_path / "f")
+    assert text == '{\n  "default_registry": "ttl.sh/me-1"\n}\n'
+
+
+def test_merge_options_keeps_foreign_keys_and_order(tmp_path):
+    before = '{"z": 1, "default_registry": "old.io/x", "a": [1, 2]}'
+    text = merge_options(before, {"default_registry": "new.io/y", "single_name": "dev"}, tmp_path / "f")
+    assert list(json.loads(text)) == ["z", "default_registry", "a", "single_name"]
+    assert json.loads(text)["a"] == [1, 2]
+    assert json.loads(text)["default_registry"] == "new.io/y"
+    assert text.endswith("}\n")
+    assert '\n  "z": 1,' in text
+
+
+def test_merge_options_none_removes_key(tmp_path):
+    before = '{"default_registry": "old.io/x", "other": true}\n'
+    text = merge_options(before, {"default_registry": None}, tmp_path / "f")
+    assert json.loads(text) == {"other": True}
+
+
+def test_merge_options_unchanged_returns_same_bytes(tmp_path):
+    before = '{\n    "default_registry": "gcr.io/x"\n}'
+    assert merge_options(before, {"default_registry": "gcr.io/x", "single_name": None}, tmp_path / "f") is before
+
+
+def test_merge_options_invalid_json_names_line_and_column(tmp_path):
+    with pytest.raises(UnparsableFile) as caught:
+        merge_options('{\n  "a": 1,\n  oops\n}', {"default_registry": "x.io/y"}, tmp_path / "tilt_option.json")
+    message = caught.value.message
+    assert "tilt_option.json" in message
+    assert "line 3, column 3" in message
+    assert "\n" not in message
+
+
+def test_merge_options_rejects_json_list(tmp_path):
+    with pytest.raises(UnparsableFile, match="not an object"):
+        merge_options("[1]", {"default_registry": "x.io/y"}, tmp_path / "f")
+
+
+def test_add_gitignore_entry_new_file():
+    assert add_gitignore_entry(None) == "# personal tilt settings\ntilt_option.json\n"
+
+
+def test_add_gitignore_entry_keeps_crlf():
+    assert add_gitignore_entry("node_modules\r\n") == "node_modules\r\n# personal tilt settings\r\ntilt_option.json\r\n"
+
+
+def test_add_gitignore_entry_adds_missing_final_newline():
+    assert add_gitignore_entry("dist") == "dist\n# personal tilt settings\ntilt_option.json\n"
+
+
+def test_add_gitignore_entry_keeps_existing_bytes():
+    before = "a  \n\n# comment\t\n!keep\n"
+    assert add_gitignore_entry(before).startswith(before)
+
+
+@pytest.mark.parametrize("line", ["tilt_option.json", "/tilt_option.json"])
+def test_add_gitignore_entry_already_present(line):
+    before = f"x\n{line}\n"
+    assert add_gitignore_entry(before) == before
+
+
+def test_add_tiltfile_lines_inserts_after_comments_and_loads():
+    text = "# Team Tiltfile\n# more\n\nload('ext://restart_process', 'docker_build_with_restart')\nload(\n  'ext://x', 'y')\n# build the api\ndocker_build('acme/api', '.')\n"
+    after, problem = add_tiltfile_lines(text, None)
+    assert problem is None
+    lines = after.splitlines()
+    assert lines[6] == ""
+    assert lines[7] == "tilt_option = read_json('tilt_option.json', default={})"
+    assert lines[8] == "if tilt_option.get('default_registry'):"
+    assert lines[9].startswith("    default_registry(tilt_option['default_registry'], host_from_cluster=")
+    assert lines[10] == ""
+    assert lines[11] == "# build the api"
+
+
+def test_add_tiltfile_lines_empty_tiltfile():
+    after, _ = add_tiltfile_lines("", None)
+    assert after.startswith("tilt_option = read_json(")
+    assert after.endswith("single_name=tilt_option.get('single_name', ''))\n")
+
+
+def test_add_tiltfile_lines_replaces_literal_call():
+    text = "docker_build('api', '.')\n  \ndefault_registry(\n    'gcr.io/team',\n    single_name='dev',  # note\n)  # team default\nk8s_yaml('x.yaml')\n"
+    call = DefaultRegistryCall(line=3, host="gcr.io/team", single_name="dev")
+    after, problem = add_tiltfile_lines(text, call)
+    assert problem is None
+    assert after == (
+        "docker_build('api', '.')\n  \n"
+        "tilt_option = read_json('tilt_option.json', default={})\n"
+        "default_registry(tilt_option.get('default_registry', 'gcr.io/team'), "
+        "host_from_cluster=tilt_option.get('host_from_cluster', ''), "
+        "single_name=tilt_option.get('single_name', 'dev'))  # team default\n"
+        "k8s_yaml('x.yaml')\n"
+    )
+
+
+def test_add_tiltfile_lines_keeps_indent_and_crlf():
+    text = "if True:\r\n    default_registry('a.io/b')\r\n"
+    after, _ = add_tiltfile_lines(text, DefaultRegistryCall(line=2, host="a.io/b"))
+    assert after.startswith("if True:\r\n    tilt_option = read_json(")
+    assert "\r\n    default_registry(tilt_option.get('default_registry', 'a.io/b')" in after
+    assert after.endswith("))\r\n")
+
+
+def test_add_tiltfile_lines_call_sharing_line_is_left_alone():
+    text = "x = 1; default_registry('a.io/b')\n"
+    after, problem = add_tiltfile_lines(text, DefaultRegistryCall(line=1, host="a.io/b"))
+    assert after == text
+    assert "line 1" in problem
+
+
+def test_add_tiltfile_lines_computed_host_is_left_alone():
+    text = "default_registry(os.environ['REG'])\n"
+    after, problem = add_tiltfile_lines(text, DefaultRegistryCall(line=1, host=None))
+    assert after == text
+    assert "not a plain string" in problem
+
+
+def _plan_for(tmp_path, before, after):
+    path = tmp_path / "tilt_option.json"
+    return Plan(choice=Choice(), changes=[FileChange(path=path, before=before, after=after, summary="s")])
+
+
+def test_apply_plan_writes_changed_files(tmp_path):
+    plan = _plan_for(tmp_path, None, "{}\n")
+    assert apply_plan(plan) == [tmp_path / "tilt_option.json"]
+    assert (tmp_path / "tilt_option.json").read_text() == "{}\n"
+
+
+def test_apply_plan_file_changed_on_disk(tmp_path):
+    plan = _plan_for(tmp_path, None, "{}\n")
+    (tmp_path / "tilt_option.json").write_text('{"a": 1}')
+    with pytest.raises(WizardError) as caught:
+        apply_plan(plan)
+    assert caught.value.message == f"{tmp_path / 'tilt_option.json'} changed since it was read; run the wizard again."
+    assert (tmp_path / "tilt_option.json").read_text() == '{"a": 1}'
+
+
+def test_apply_plan_checks_every_file_before_writing(tmp_path):
+    gitignore = tmp_path / ".gitignore"
+    gitignore.write_text("x\n")
+    changes = [
+        FileChange(path=gitignore, before="x\n", after="x\ny\n", summary="s"),
+        FileChange(path=tmp_path / "Tiltfile", before="old\n", after="new\n", summary="s"),
+    ]
+    with pytest.raises(WizardError, match="Tiltfile changed since it was read"):
+        apply_plan(Plan(choice=Choice(), changes=changes))
+    assert gitignore.read_text() == "x\n"
+
+
+def test_apply_plan_write_failure_is_wizard_error(tmp_path, monkeypatch):
+    def failing_write(path, text):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(files, "atomic_write", failing_write)
+    with pytest.raises(WizardError, match="Could not write .*Permission denied"):
+        apply_plan(_plan_for(tmp_path, None, "{}\n"))

@@ -1,0 +1,217 @@
+"""Tests for building plans from a choice and rendering them as unified diffs."""
+
+import pytest
+
+from wizard.errors import InvalidInput, UnparsableFile
+from wizard.files import apply_plan
+from wizard.model import (
+    Choice,
+    DefaultRegistryCall,
+    FileChange,
+    Findings,
+    LocalRegistryResult,
+    ProjectResult,
+    RegistryHosting,
+)
+from wizard.plan import build_plan, tiltfile_snippet, unified_diff
+
+TILTFILE = "# shop\nload('ext://x', 'y')\n\ndocker_build('acme/api', '.')\n"
+READING_TILTFILE = "default_registry(read_json('tilt_option.json', default={}).get('default_registry', 'gcr.io/team'))\n"
+
+
+def make_findings(directory, tiltfile=TILTFILE, reads=False, keys=("default_registry",), call=None, gitignored=False):
+    path = directory / "Tiltfile"
+    if tiltfile is not None:
+        path.write_text(tiltfile)
+    project = ProjectResult(
+        directory=directory,
+        tiltfile=path if tiltfile is not None else None,
+        tiltfile_text=tiltfile,
+        reads_option_file=reads,
+        option_keys_read=keys if reads else (),
+        default_registry_call=call,
+        option_path=directory / "tilt_option.json",
+        gitignored=gitignored,
+    )
+    return Findings(project=project)
+
+
+def by_name(plan):
+    return {change.path.name: change for change in plan.changes}
+
+
+def test_build_plan_new_option_file_and_gitignore(tmp_path):
+    plan = build_plan(make_findings(tmp_path, reads=True), Choice(default_registry="ttl.sh/me-1"))
+    changes = by_name(plan)
+    assert set(changes) == {"tilt_option.json", ".gitignore"}
+    assert changes["tilt_option.json"].after == '{\n  "default_registry": "ttl.sh/me-1"\n}\n'
+    assert changes["tilt_option.json"].before is None
+    assert changes[".gitignore"].optional is True
+    assert changes["tilt_option.json"].summary == "set default_registry to ttl.sh/me-1"
+
+
+def test_build_plan_nothing_to_write_no_file(tmp_path):
+    plan = build_plan(make_findings(tmp_path, reads=True), Choice())
+    assert plan.changes == []
+    assert plan.empty
+
+
+def test_build_plan_none_removes_key(tmp_path):
+    (tmp_path / "tilt_option.json").write_text('{"default_registry": "old.io/x", "mine": 1}\n')
+    plan = build_plan(make_findings(tmp_path, reads=True, gitignored=True), Choice())
+    change = by_name(plan)["tilt_option.json"]
+    assert change.after == '{\n  "mine": 1\n}\n'
+    assert change.summary == "remove default_registry"
+
+
+def test_build_plan_gitignore_skipped_when_ignored(tmp_path):
+    plan = build_plan(make_findings(tmp_path, reads=True, gitignored=True), Choice(default_registry="ttl.sh/a"))
+    assert ".gitignore" not in by_name(plan)
+
+
+def test_build_plan_gitignore_skipped_when_declined(tmp_path):
+    choice = Choice(default_registry="ttl.sh/a", add_gitignore_entry=False)
+    assert ".gitignore" not in by_name(build_plan(make_findings(tmp_path, reads=True), choice))
+
+
+def test_build_plan_gitignore_for_existing_option_file(tmp_path):
+    (tmp_path / "tilt_option.json").write_text("{}\n")
+    plan = build_plan(make_findings(tmp_path, reads=True), Choice())
+    assert set(by_name(plan)) == {".gitignore"}
+
+
+def test_build_plan_unparsable_option_file_raises(tmp_path):
+    (tmp_path / "tilt_option.json").write_text('{"a": }')
+    with pytest.raises(UnparsableFile, match="line 1, column 7"):
+        build_plan(make_findings(tmp_path, reads=True), Choice(default_registry="ttl.sh/a"))
+    assert (tmp_path / "tilt_option.json").read_text() == '{"a": }'
+
+
+def test_build_plan_unparsable_option_file_nothing_to_write(tmp_path):
+    (tmp_path / "tilt_option.json").write_text("nope")
+    plan = build_plan(make_findings(tmp_path, reads=True, gitignored=True), Choice())
+    assert plan.changes == []
+    assert "not valid JSON" in plan.notices[0]
+
+
+def test_build_plan_invalid_registry_raises(tmp_path):
+    with pytest.raises(InvalidInput, match="default_registry"):
+        build_plan(make_findings(tmp_path), Choice(default_registry="foo"))
+
+
+def test_build_plan_invalid_single_name_raises(tmp_path):
+    with pytest.raises(InvalidInput, match="uppercase"):
+        build_plan(make_findings(tmp_path), Choice(default_registry="ttl.sh/a", single_name="Dev"))
+
+
+def test_build_plan_notice_when_tiltfile_ignores_option_file(tmp_path):
+    plan = build_plan(make_findings(tmp_path), Choice(default_registry="ttl.sh/a"))
+    assert plan.notices[0].startswith("The Tiltfile does not read tilt_option.json")
+    assert plan.tiltfile_snippet.startswith("tilt_option = read_json('tilt_option.json', default={})\n")
+    assert "Tiltfile" not in by_name(plan)
+
+
+def test_build_plan_adds_tiltfile_lines(tmp_path):
+    plan = build_plan(make_findings(tmp_path), Choice(default_registry="ttl.sh/a", add_tiltfile_lines=True))
+    change = by_name(plan)["Tiltfile"]
+    assert change.optional is True
+    assert change.before == TILTFILE
+    assert "if tilt_option.get('default_registry'):" in change.after
+    assert plan.notices == []
+
+
+def test_build_plan_replaces_team_call(tmp_path):
+    tiltfile = "default_registry('gcr.io/team', host_from_cluster='r:5000')\ndocker_build('api', '.')\n"
+    call = DefaultRegistryCall(line=1, host="gcr.io/team", host_from_cluster="r:5000")
+    findings = make_findings(tmp_path, tiltfile=tiltfile, call=call)
+    plan = build_plan(findings, Choice(default_registry="ttl.sh/a", add_tiltfile_lines=True))
+    after = by_name(plan)["Tiltfile"].after
+    assert after.count("default_registry(") == 1
+    assert "tilt_option.get('default_registry', 'gcr.io/team')" in after
+    assert "tilt_option.get('host_from_cluster', 'r:5000')" in after
+
+
+def test_build_plan_notice_for_unread_single_name(tmp_path):
+    findings = make_findings(tmp_path, reads=True, keys=("default_registry",))
+    plan = build_plan(findings, Choice(default_registry="ttl.sh/a", single_name="dev"))
+    assert any("not its single_name key" in notice for notice in plan.notices)
+
+
+def test_build_plan_notice_when_cluster_advertises_registry(tmp_path):
+    findings = make_findings(tmp_path, reads=True)
+    findings.local_registry = LocalRegistryResult(reachable=True, hosting=RegistryHosting(host="localhost:5001"))
+    plan = build_plan(findings, Choice(default_registry="ttl.sh/a"))
+    assert any("localhost:5001" in notice for notice in plan.notices)
+
+
+def test_build_plan_notice_without_tiltfile(tmp_path):
+    plan = build_plan(make_findings(tmp_path, tiltfile=None), Choice(default_registry="ttl.sh/a"))
+    assert plan.notices[0].startswith("No Tiltfile was found")
+
+
+def test_apply_same_choice_twice_changes_nothing(tmp_path):
+    (tmp_path / ".gitignore").write_bytes(b"node_modules\r\n")
+    (tmp_path / "tilt_option.json").write_bytes(b'{"mine": "x"}')
+    choice = Choice(default_registry="registry.corp.example:5000/team", single_name="dev", add_tiltfile_lines=True)
+
+    first = build_plan(make_findings(tmp_path), choice)
+    apply_plan(first)
+    snapshot = {path.name: path.read_bytes() for path in tmp_path.iterdir()}
+
+    # The probes would now see a Tiltfile that reads every key; the findings say so.
+    keys = ("default_registry", "single_name", "host_from_cluster")
+    findings = make_findings(tmp_path, tiltfile=snapshot["Tiltfile"].decode(), reads=True, keys=keys)
+    second = build_plan(findings, choice)
+    assert second.changes == []
+    assert apply_plan(second) == []
+    assert {path.name: path.read_bytes() for path in tmp_path.iterdir()} == snapshot
+
+
+def test_apply_same_choice_twice_with_stale_findings(tmp_path):
+    # Even with findings from before the first run, the second plan changes no file.
+    choice = Choice(default_registry="ttl.sh/a")
+    apply_plan(build_plan(make_findings(tmp_path, reads=True), choice))
+    second = build_plan(make_findings(tmp_path, reads=True), choice)
+    assert second.changes == []
+
+
+def test_tiltfile_snippet_with_team_default(tmp_path):
+    call = DefaultRegistryCall(line=1, host="gcr.io/team", single_name="dev")
+    snippet = tiltfile_snippet(make_findings(tmp_path, call=call))
+    assert snippet == (
+        "tilt_option = read_json('tilt_option.json', default={})\n"
+        "default_registry(tilt_option.get('default_registry', 'gcr.io/team'), "
+        "host_from_cluster=tilt_option.get('host_from_cluster', ''), single_name=tilt_option.get('single_name', 'dev'))\n"
+    )
+
+
+def test_tiltfile_snippet_without_team_default(tmp_path):
+    lines = tiltfile_snippet(make_findings(tmp_path)).splitlines()
+    assert lines == [
+        "tilt_option = read_json('tilt_option.json', default={})",
+        "if tilt_option.get('default_registry'):",
+        "    default_registry(tilt_option['default_registry'], host_from_cluster=tilt_option.get('host_from_cluster', ''), "
+        "single_name=tilt_option.get('single_name', ''))",
+    ]
+
+
+def test_unified_diff_new_file(tmp_path):
+    change = FileChange(path=tmp_path / "tilt_option.json", before=None, after="{\n}\n", summary="s")
+    diff = unified_diff(change)
+    assert diff.splitlines()[:2] == ["--- /dev/null", "+++ b/tilt_option.json"]
+    assert "+{\n+}\n" in diff
+
+
+def test_unified_diff_relative_to_root(tmp_path):
+    change = FileChange(path=tmp_path / "sub" / ".gitignore", before="a\n", after="a\nb\n", summary="s")
+    diff = unified_diff(change, root=tmp_path)
+    assert diff.splitlines()[:2] == ["--- a/sub/.gitignore", "+++ b/sub/.gitignore"]
+
+
+def test_unified_diff_marks_missing_final_newline(tmp_path):
+    change = FileChange(path=tmp_path / ".gitignore", before="dist", after="dist\nx\n", summary="s")
+    assert "-dist\n\\ No newline at end of file\n" in unified_diff(change)
+
+
+def test_unified_diff_unchanged_is_empty(tmp_path):
+    assert unified_diff(FileChange(path=tmp_path / "x", before="a", after="a", summary="s")) == ""

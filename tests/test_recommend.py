@@ -1,0 +1,355 @@
+"""Tests for the ordered registry options, the cluster summary and the credential status."""
+
+import pytest
+
+from wizard import options as options_module
+from wizard.model import (
+    CloudIdentity,
+    ClusterResult,
+    DefaultRegistryCall,
+    DockerResult,
+    Findings,
+    LocalRegistryResult,
+    ProjectResult,
+    RegistryHosting,
+)
+from wizard.recommend import cluster_summary, credential_status, push_previews, recommend
+
+ECR_HOST = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
+
+
+def fixed_hex():
+    return "0123abcd"
+
+
+def make(kind, *, hosting=None, runtime=None, docker=None, cloud=None, team=None, options=None, images=(), server=""):
+    project = ProjectResult(
+        directory=".",
+        default_registry_call=DefaultRegistryCall(line=1, host=team) if team else None,
+        options=options,
+        images=list(images),
+    )
+    cluster = ClusterResult(context=f"{kind}-ctx", cluster=kind, server=server, kind=kind, cloud=cloud)
+    local = LocalRegistryResult(reachable=True, hosting=hosting, node_runtime=runtime)
+    return Findings(project=project, cluster=cluster, local_registry=local, docker=docker)
+
+
+def keys(findings):
+    return [option.key for option in recommend(findings, random_hex=fixed_hex)]
+
+
+@pytest.fixture(autouse=True)
+def user(monkeypatch):
+    monkeypatch.setattr(options_module.getpass, "getuser", lambda: "Jane.Doe")
+
+
+@pytest.mark.parametrize("kind", ["docker-desktop", "rancher-desktop", "orbstack", "colima"])
+def test_recommend_runtime_kinds(kind):
+    options = recommend(make(kind, runtime="docker://24.0.7"), random_hex=fixed_hex)
+    assert [option.key for option in options] == ["runtime", "custom"]
+    assert options[0].push is False
+    assert options[0].writes_registry is False
+
+
+def test_recommend_only_first_is_recommended():
+    options = recommend(make("unknown"), random_hex=fixed_hex)
+    assert [option.recommended for option in options] == [True] + [False] * (len(options) - 1)
+
+
+def test_recommend_every_list_ends_with_custom():
+    for kind in ("kind", "eks", "none", "docker-desktop", "microk8s"):
+        last = recommend(make(kind), random_hex=fixed_hex)[-1]
+        assert last.key == "custom"
+        assert last.placeholder == "registry.corp.example:5000/team"
+        assert last.needs_input
+
+
+def test_recommend_runtime_caveat_for_remote_docker_host():
+    docker = DockerResult(docker_host="tcp://build.example.com:2376")
+    reason = recommend(make("docker-desktop", docker=docker), random_hex=fixed_hex)[0].reason
+    assert "DOCKER_HOST is tcp://build.example.com:2376" in reason
+
+
+def test_recommend_runtime_no_caveat_for_desktop_socket():
+    docker = DockerResult(docker_host="unix:///Users/jane/.docker/run/docker.sock", docker_context="desktop-linux")
+    reason = recommend(make("docker-desktop", docker=docker), random_hex=fixed_hex)[0].reason
+    assert "DOCKER_HOST" not in reason
+    assert "context" not in reason
+
+
+def test_recommend_runtime_caveat_for_other_docker_context():
+    docker = DockerResult(docker_context="remote-builder")
+    reason = recommend(make("orbstack", docker=docker), random_hex=fixed_hex)[0].reason
+    assert "remote-builder" in reason
+
+
+def test_recommend_rancher_desktop_containerd_needs_registry():
+    assert keys(make("rancher-desktop", runtime="containerd://1.7.1"))[0] == "ttl"
+
+
+def test_recommend_minikube_docker_runtime():
+    assert keys(make("minikube", runtime="docker://24.0.7"))[0] == "runtime"
+
+
+def test_recommend_minikube_unknown_runtime():
+    assert keys(make("minikube"))[0] == "runtime"
+
+
+def test_recommend_minikube_containerd_without_registry():
+    first = recommend(make("minikube", runtime="containerd://1.7.1"), random_hex=fixed_hex)[0]
+    assert first.key == "ttl"
+    assert "minikube addons enable registry" in first.reason
+
+
+def test_recommend_minikube_containerd_with_registry():
+    hosting = RegistryHosting(host="localhost:5005")
+    assert keys(make("minikube", runtime="containerd://1.7.1", hosting=hosting))[0] == "cluster"
+
+
+def test_recommend_kind_with_registry():
+    hosting = RegistryHosting(host="localhost:5001", source="kube-public/local-registry-hosting")
+    option = recommend(make("kind", hosting=hosting), random_hex=fixed_hex)[0]
+    assert option.key == "cluster"
+    assert option.writes_registry is False
+    assert "ignores default_registry" in option.reason
+    assert "localhost:5001" in option.reason
+
+
+def test_recommend_cluster_mentions_host_from_container_runtime():
+    hosting = RegistryHosting(host="127.0.0.1:35489", host_from_container_runtime="ctlptl-k3d-registry:5000")
+    reason = recommend(make("k3d", hosting=hosting), random_hex=fixed_hex)[0].reason
+    assert "ctlptl-k3d-registry:5000" in reason
+
+
+def test_recommend_cluster_warns_about_prefixed_images():
+    hosting = RegistryHosting(host="localhost:5001")
+    reason = recommend(make("kind", hosting=hosting, images=["gcr.io/acme/api"]), random_hex=fixed_hex)[0].reason
+    assert "localhost:5001/gcr.io_acme_api:tilt-<hash>" in reason
+
+
+def test_recommend_kind_without_registry():
+    option = recommend(make("kind"), random_hex=fixed_hex)[0]
+    assert option.key == "kind-load"
+    assert option.push is False
+    assert "kind load docker-image" in option.reason
+    assert "ctlptl create registry ctlptl-registry --port=5005" in option.reason
+    assert "ctlptl create cluster kind --registry=ctlptl-registry" in option.reason
+
+
+def test_recommend_kind_without_registry_with_team_default():
+    assert keys(make("kind", team="gcr.io/team"))[:2] == ["team", "ttl"]
+
+
+def test_recommend_microk8s_with_registry():
+    assert keys(make("microk8s", hosting=RegistryHosting(host="localhost:32000")))[0] == "cluster"
+
+
+def test_recommend_microk8s_without_registry():
+    first = recommend(make("microk8s"), random_hex=fixed_hex)[0]
+    assert "microk8s enable registry" in first.reason
+
+
+def test_recommend_eks_known_registry():
+    cloud = CloudIdentity(provider="aws", account="123456789012", region="eu-west-1", registry_host=ECR_HOST)
+    option = recommend(make("eks", cloud=cloud), random_hex=fixed_hex)[0]
+    assert option.key == "ecr"
+    assert option.default_registry == ECR_HOST
+    assert option.needs_input is False
+    assert "single_name" in option.reason
+
+
+def test_recommend_eks_unknown_account():
+    cloud = CloudIdentity(provider="aws", region="us-east-2")
+    option = recommend(make("eks", cloud=cloud), random_hex=fixed_hex)[0]
+    assert option.needs_input is True
+    assert option.placeholder == "<account>.dkr.ecr.us-east-2.amazonaws.com"
+
+
+def test_recommend_gke():
+    cloud = CloudIdentity(provider="gcp", project="acme", location="europe-west1-b", region="europe-west1")
+    option = recommend(make("gke", cloud=cloud), random_hex=fixed_hex)[0]
+    assert option.key == "gar"
+    assert option.needs_input is True
+    assert option.placeholder == "europe-west1-docker.pkg.dev/acme/<repository>"
+
+
+def test_recommend_aks():
+    option = recommend(make("aks", cloud=CloudIdentity(provider="azure")), random_hex=fixed_hex)[0]
+    assert (option.key, option.placeholder, option.needs_input) == ("acr", "<name>.azurecr.io", True)
+
+
+def test_recommend_doks():
+    option = recommend(make("doks"), random_hex=fixed_hex)[0]
+    assert (option.key, option.placeholder) == ("docr", "registry.digitalocean.com/<name>")
+    assert "single_name" in option.reason
+
+
+def test_recommend_cloud_team_default_of_same_provider_first():
+    assert keys(make("gke", team="us-docker.pkg.dev/acme/team"))[:2] == ["team", "gar"]
+
+
+def test_recommend_cloud_team_default_of_other_provider_second():
+    assert keys(make("gke", team="ttl.sh/team"))[:2] == ["gar", "team"]
+
+
+@pytest.mark.parametrize("kind", ["unknown", "none"])
+def test_recommend_unknown_without_team(kind):
+    options = recommend(make(kind), random_hex=fixed_hex)
+    assert [option.key for option in options] == ["ttl", "dockerhub", "quay", "custom"]
+    assert options[0].default_registry == "ttl.sh/jane-doe-0123abcd"
+    assert "public" in options[0].reason
+    assert "24 hours" in options[0].reason
+    assert options[1].placeholder == "docker.io/<user>"
+    assert options[2].placeholder == "quay.io/<user>"
+
+
+def test_recommend_unknown_with_team_default():
+    options = recommend(make("unknown", team="gcr.io/team"), random_hex=fixed_hex)
+    assert [option.key for option in options][:2] == ["team", "ttl"]
+    assert options[0].writes_registry is False
+
+
+def test_recommend_partial_findings():
+    options = recommend(Findings(), random_hex=fixed_hex)
+    assert options[0].key == "ttl"
+
+
+def test_recommend_default_random_name_is_stable():
+    first = recommend(make("none"))[0].default_registry
+    assert recommend(make("none"))[0].default_registry == first
+
+
+def test_recommend_user_without_valid_characters(monkeypatch):
+    monkeypatch.setattr(options_module.getpass, "getuser", lambda: "__")
+    assert recommend(make("none"), random_hex=fixed_hex)[0].default_registry == "ttl.sh/dev-0123abcd"
+
+
+def test_recommend_keeps_suitable_current_value():
+    findings = make("none", options={"default_registry": "quay.io/jane", "single_name": "dev"})
+    options = recommend(findings, random_hex=fixed_hex)
+    assert options[0].key == "keep"
+    assert options[0].default_registry == "quay.io/jane"
+    assert options[0].single_name == "dev"
+
+
+def test_recommend_current_value_ignored_by_cluster_registry():
+    findings = make("kind", hosting=RegistryHosting(host="localhost:5001"), options={"default_registry": "ttl.sh/x"})
+    options = recommend(findings, random_hex=fixed_hex)
+    assert [option.key for option in options] == ["cluster", "keep", "custom"]
+    assert "ttl.sh/x" in options[0].reason
+    assert "removes it" in options[0].reason
+
+
+def test_recommend_current_value_of_other_cloud():
+    cloud = CloudIdentity(provider="aws", registry_host=ECR_HOST)
+    findings = make("eks", cloud=cloud, options={"default_registry": "gcr.io/old"})
+    assert keys(findings)[:2] == ["ecr", "keep"]
+
+
+def test_recommend_current_loopback_value_on_kind():
+    findings = make("k3d", options={"default_registry": "localhost:5000"})
+    first = recommend(findings, random_hex=fixed_hex)[0]
+    assert first.key == "ttl"
+    assert "loopback" in first.reason
+
+
+def test_recommend_current_invalid_value_is_not_kept():
+    findings = make("none", options={"default_registry": "foo"})
+    options = recommend(findings, random_hex=fixed_hex)
+    assert "keep" not in [option.key for option in options]
+    assert "is not valid" in options[0].reason
+
+
+def test_recommend_current_value_equal_to_ecr_is_not_duplicated():
+    cloud = CloudIdentity(provider="aws", registry_host=ECR_HOST)
+    assert keys(make("eks", cloud=cloud, options={"default_registry": ECR_HOST})) == ["keep", "custom"]
+
+
+def test_push_previews_cluster_registry_wins():
+    findings = make("kind", hosting=RegistryHosting(host="localhost:5001"), images=["acme/api", "web"])
+    assert push_previews(findings, "ttl.sh/x", "dev") == [
+        ("acme/api", "localhost:5001/acme_api:tilt-<hash>"),
+        ("web", "localhost:5001/web:tilt-<hash>"),
+    ]
+
+
+def test_push_previews_team_default_and_no_registry():
+    assert push_previews(make("unknown", team="gcr.io/t", images=["web"])) == [("web", "gcr.io/t/web:tilt-<hash>")]
+    assert push_previews(make("kind", images=["docker.io/library/web:1"])) == [("docker.io/library/web:1", "web:tilt-<hash>")]
+
+
+def test_cluster_summary_cluster_registry():
+    summary = cluster_summary(make("kind", hosting=RegistryHosting(host="localhost:5001")))
+    assert summary.startswith("The context kind-ctx points to a kind cluster.")
+    assert "ignores default_registry" in summary
+
+
+def test_cluster_summary_eks_details():
+    cloud = CloudIdentity(provider="aws", account="123456789012", region="eu-west-1")
+    summary = cluster_summary(make("eks", cloud=cloud))
+    assert "an EKS cluster (account 123456789012, region eu-west-1)" in summary
+
+
+def test_cluster_summary_none():
+    assert cluster_summary(make("none")).startswith("There is no current Kubernetes context")
+
+
+def test_cluster_summary_probe_still_running():
+    findings = make("kind")
+    findings.local_registry = None
+    assert "still running" in cluster_summary(findings)
+
+
+def test_credential_status_no_login_needed():
+    assert credential_status("ttl.sh/a", DockerResult())[0] == "none"
+    assert credential_status("localhost:5001", DockerResult())[0] == "none"
+    assert credential_status(None, DockerResult())[0] == "none"
+
+
+def test_credential_status_helper_on_path():
+    docker = DockerResult(cred_helpers={ECR_HOST: "ecr-login"}, helpers_on_path={"ecr-login": True})
+    mark, sentence = credential_status(f"{ECR_HOST}/team", docker)
+    assert mark == "ok"
+    assert "docker-credential-ecr-login" in sentence
+
+
+def test_credential_status_helper_missing():
+    docker = DockerResult(creds_store="desktop", helpers_on_path={"desktop": False})
+    mark, sentence = credential_status("quay.io/jane", docker)
+    assert mark == "warn"
+    assert "docker-credential-desktop is not on PATH" in sentence
+
+
+def test_credential_status_exact_helper_beats_store():
+    docker = DockerResult(
+        creds_store="desktop", cred_helpers={"gcr.io": "gcloud"}, helpers_on_path={"desktop": False, "gcloud": True}
+    )
+    assert credential_status("gcr.io/acme", docker)[0] == "ok"
+
+
+def test_credential_status_auths_entry():
+    mark, sentence = credential_status("quay.io/jane", DockerResult(auth_hosts=["https://quay.io/v1/"]))
+    assert mark == "ok"
+    assert "Logged in" in sentence
+
+
+def test_credential_status_docker_hub_auths_key():
+    docker = DockerResult(auth_hosts=["https://index.docker.io/v1/"])
+    assert credential_status("docker.io/jane", docker)[0] == "ok"
+
+
+@pytest.mark.parametrize(
+    ("registry", "command"),
+    [
+        (ECR_HOST, f"aws ecr get-login-password --region eu-west-1 | docker login --username AWS --password-stdin {ECR_HOST}"),
+        (ECR_HOST, '"credHelpers"'),
+        ("europe-west1-docker.pkg.dev/acme/dev", "gcloud auth configure-docker europe-west1-docker.pkg.dev"),
+        ("myteam.azurecr.io", "az acr login --name myteam"),
+        ("registry.digitalocean.com/acme", "doctl registry login"),
+        ("registry.corp.example:5000/team", "docker login registry.corp.example:5000"),
+    ],
+)
+def test_credential_status_login_commands(registry, command):
+    mark, sentence = credential_status(registry, DockerResult())
+    assert mark == "warn"
+    assert command in sentence

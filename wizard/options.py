@@ -1,0 +1,128 @@
+"""Build each registry option with the reason a newcomer reads, independent of the findings."""
+
+from __future__ import annotations
+
+import functools
+import getpass
+import re
+import secrets
+from typing import Callable
+
+from wizard.model import CloudIdentity, RegistryOption
+
+CUSTOM_PLACEHOLDER = "registry.corp.example:5000/team"
+KIND_CTLPTL = (
+    "`ctlptl create registry ctlptl-registry --port=5005` and then "
+    "`ctlptl create cluster kind --registry=ctlptl-registry`"
+)
+
+
+def kind_load_option() -> RegistryOption:
+    """Return the option for kind without a registry: Tilt loads images with `kind load`."""
+    reason = (
+        "kind has no registry here, so Tilt copies each image into the cluster's nodes with "
+        "`kind load docker-image`. That needs no push but gets slower as images grow. To give kind a "
+        f"registry, create the cluster with ctlptl: {KIND_CTLPTL}."
+    )
+    return RegistryOption(key="kind-load", title="Load images into kind (no registry)", reason=reason, push=False)
+
+
+def ecr_option(cloud: CloudIdentity | None) -> RegistryOption:
+    """Return the Amazon ECR option, complete when the account and region are known."""
+    host = cloud.registry_host if cloud else None
+    region = (cloud.region if cloud else None) or "<region>"
+    reason = (
+        "EKS pulls from Amazon ECR. Tilt pushes each image to its own repository, and ECR needs every "
+        "repository to exist before the first push (unless a repository creation template creates it), "
+        "so create them or set single_name to push every image into one repository."
+    )
+    return RegistryOption(
+        key="ecr", title="Amazon ECR", reason=reason, default_registry=host, needs_input=host is None,
+        placeholder=host or f"<account>.dkr.ecr.{region}.amazonaws.com",
+    )
+
+
+def gar_option(cloud: CloudIdentity | None) -> RegistryOption:
+    """Return the Artifact Registry option; the repository is always typed in."""
+    region = (cloud.region or cloud.location if cloud else None) or "<region>"
+    project = (cloud.project if cloud else None) or "<project>"
+    reason = (
+        "GKE pulls from Artifact Registry in the same project without extra setup. "
+        "Enter the Docker repository to push to; Tilt puts each image under it."
+    )
+    return RegistryOption(
+        key="gar", title="Google Artifact Registry", reason=reason, needs_input=True,
+        placeholder=f"{region}-docker.pkg.dev/{project}/<repository>",
+    )
+
+
+def acr_option(cloud: CloudIdentity | None) -> RegistryOption:
+    """Return the Azure Container Registry option; the registry name is typed in."""
+    reason = (
+        "AKS pulls from Azure Container Registry once the registry is attached to the cluster "
+        "(`az aks update --attach-acr`). Enter the registry's login server."
+    )
+    return RegistryOption(key="acr", title="Azure Container Registry", reason=reason, needs_input=True, placeholder="<name>.azurecr.io")
+
+
+def docr_option(cloud: CloudIdentity | None) -> RegistryOption:
+    """Return the DigitalOcean Container Registry option; the registry name is typed in."""
+    reason = (
+        "DigitalOcean Kubernetes pulls from the DigitalOcean Container Registry once the registry is "
+        "integrated with the cluster. When your plan limits the number of repositories, set "
+        "single_name so that every image goes into one repository."
+    )
+    return RegistryOption(
+        key="docr", title="DigitalOcean Container Registry", reason=reason, needs_input=True,
+        placeholder="registry.digitalocean.com/<name>",
+    )
+
+
+def public_options(random_hex: Callable[[], str]) -> list[RegistryOption]:
+    """Return the ttl.sh, Docker Hub and Quay.io options, which work with any cluster online."""
+    user = local_user()
+    ttl = RegistryOption(
+        key="ttl", title="ttl.sh (anonymous, public, images expire)",
+        reason=(
+            "ttl.sh is a free registry that needs no account or login. It is public, so anyone who "
+            "knows the name can pull the images, and it deletes them within 24 hours: use it to try "
+            "things out, not for private code."
+        ),
+        default_registry=f"ttl.sh/{user}-{random_hex()}",
+    )
+    dockerhub = RegistryOption(
+        key="dockerhub", title="Docker Hub",
+        reason="Docker Hub works with any cluster that can reach the internet. Enter docker.io/ and your Docker Hub user or organisation, then log in with `docker login`.",
+        needs_input=True, placeholder="docker.io/<user>",
+    )
+    quay = RegistryOption(
+        key="quay", title="Quay.io",
+        reason="Quay.io works with any cluster that can reach the internet. Enter quay.io/ and your Quay user or organisation, then log in with `docker login quay.io`.",
+        needs_input=True, placeholder="quay.io/<user>",
+    )
+    return [ttl, dockerhub, quay]
+
+
+def custom_option() -> RegistryOption:
+    """Return the option for a registry typed in by the user."""
+    return RegistryOption(
+        key="custom", title="Type a registry",
+        reason="Any registry this machine can push to and the cluster can pull from: a host with an optional :port and path.",
+        needs_input=True, placeholder=CUSTOM_PLACEHOLDER,
+    )
+
+
+def local_user() -> str:
+    """Return the login name reduced to lowercase letters, digits and single hyphens ("dev" if none)."""
+    try:
+        name = getpass.getuser()
+    except (OSError, KeyError, ImportError):
+        name = ""
+    name = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return name or "dev"
+
+
+@functools.cache
+def process_random_hex() -> str:
+    """Return 8 random hex digits, the same for the life of the process."""
+    return secrets.token_hex(4)

@@ -1,0 +1,80 @@
+"""Recognise registry hosts: cloud providers' registries, loopback hosts and Docker config keys."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+# After amazon-ecr-credential-helper's host pattern (ecr-login/api/client.go, v0.12.0).
+_ECR_HOST = re.compile(
+    r"^(?P<account>[0-9]{12})\.dkr[.-]ecr(?:-fips)?\.(?P<region>[a-z0-9-]+)\."
+    r"(?:amazonaws\.com(?:\.cn)?|amazonaws\.eu|on\.aws|on\.amazonwebservices\.com\.cn|"
+    r"c2s\.ic\.gov|sc2s\.sgov\.gov|cloud\.adc-e\.uk|csp\.hci\.ic\.gov)$"
+)
+_GCR_HOSTS = ("gcr.io", "us.gcr.io", "eu.gcr.io", "asia.gcr.io")
+_ACR_HOST = re.compile(r"^(?P<name>[a-zA-Z0-9]{5,50})\.azurecr\.(?:io|cn|us)$")
+DOCR_HOST = "registry.digitalocean.com"
+# Docker's credential lookup key for Docker Hub (docker/cli cli/config/configfile).
+DOCKER_HUB_KEY = "https://index.docker.io/v1/"
+
+
+def registry_host(registry: str) -> str:
+    """Return the host[:port] part of a registry or of an `auths` key (a URL in older configs)."""
+    host = re.sub(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", "", registry.strip())
+    return host.split("/", 1)[0]
+
+
+def docker_config_key(host: str) -> str:
+    """Return the key Docker looks up in credHelpers and auths for `host`."""
+    if host in ("docker.io", "index.docker.io", "registry-1.docker.io", "https://index.docker.io/v1/"):
+        return DOCKER_HUB_KEY
+    return host
+
+
+def ecr_region(host: str) -> str | None:
+    """Return the region of an ECR host such as 123456789012.dkr.ecr.eu-west-1.amazonaws.com, else None."""
+    match = _ECR_HOST.match(host)
+    return match.group("region") if match else None
+
+
+def is_gar_or_gcr(host: str) -> bool:
+    """Tell whether `host` is an Artifact Registry (`<location>-docker.pkg.dev`) or gcr.io host."""
+    return host.endswith("-docker.pkg.dev") or host in _GCR_HOSTS
+
+
+def acr_name(host: str) -> str | None:
+    """Return the registry name of an Azure Container Registry host, else None."""
+    match = _ACR_HOST.match(host)
+    return match.group("name").lower() if match else None
+
+
+def is_loopback(host: str) -> bool:
+    """Tell whether host[:port] names this machine (localhost, 127.0.0.0/8 or ::1)."""
+    name = host.lower()
+    if name.startswith("["):
+        name = name[1:].split("]", 1)[0]
+    elif name.count(":") == 1:
+        name = name.split(":", 1)[0]
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def fits_cloud_kind(registry: str | None, kind: str, cloud) -> bool:
+    """Tell whether `registry` belongs to the provider of a cloud cluster kind (eks, gke, aks, doks)."""
+    if not registry:
+        return False
+    host = registry_host(registry)
+    if kind == "eks":
+        known = cloud.registry_host if cloud else None
+        return host == known if known else ecr_region(host) is not None
+    if kind == "gke":
+        return is_gar_or_gcr(host)
+    if kind == "aks":
+        return acr_name(host) is not None
+    if kind == "doks":
+        return host == DOCR_HOST
+    return False
