@@ -229,4 +229,4 @@ def _check_renamed(image: str, name: str) -> None:
 def has_registry_host(image: str) -> bool:
     """Tell whether the image name starts with an explicit registry host (`localhost:5000/app`)."""
     first, slash, _ = image.strip().partition("/")
-    return bool(slash) and _looks_like_host(first)
+    return bool(slash) and (_looks_like_host(first) or first != first.lower())

@@ -26,7 +26,7 @@ def registry_host(registry: str) -> str:
 
 def docker_config_key(host: str) -> str:
     """Return the key Docker looks up in credHelpers and auths for `host`."""
-    if host in ("docker.io", "index.docker.io", "registry-1.docker.io", "https://index.docker.io/v1/"):
+    if host.lower() in ("docker.io", "index.docker.io", "registry-1.docker.io", DOCKER_HUB_KEY):
         return DOCKER_HUB_KEY
     return host
 

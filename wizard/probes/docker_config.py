@@ -11,10 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from wizard.model import DockerResult, ProbeWarning
-
-# Docker's credential key for Docker Hub (docker/cli `registry.IndexServer`).
-DOCKER_HUB_KEY = "https://index.docker.io/v1/"
-_DOCKER_HUB_NAMES = ("docker.io", "index.docker.io")
+from wizard.registry_hosts import DOCKER_HUB_KEY, docker_config_key, registry_host  # noqa: F401
 
 _ECR_WILDCARD = re.compile(r"^\*\.dkr\.ecr(-fips)?\.\*\.")
 
@@ -53,12 +50,7 @@ def helper_for_host(docker: DockerResult, host: str) -> str | None:
 
 def credential_key(host: str) -> str:
     """Return the key Docker stores credentials under for a registry host or reference."""
-    text = host.strip()
-    text = re.sub(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", "", text)
-    hostname = text.split("/", 1)[0]
-    if hostname.lower() in _DOCKER_HUB_NAMES:
-        return DOCKER_HUB_KEY
-    return hostname
+    return docker_config_key(registry_host(host))
 
 
 def _config_dir(env: Mapping[str, str]) -> Path:

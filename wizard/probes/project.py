@@ -9,6 +9,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from wizard.imageref import has_registry_host
 from wizard.model import OPTION_FILE, OPTION_KEYS, DefaultRegistryCall, ProbeWarning, ProjectResult
 from wizard.probes.tiltfile import Call, TiltfileSyntax, is_option_file, scan_tiltfile
 
@@ -154,14 +155,9 @@ def _warn_about_images(result: ProjectResult) -> None:
 def _names_registry_host(image: str) -> bool:
     """Tell whether the image's first component is a registry host other than Docker Hub.
 
-    Docker's rule: the first of several components is a host when it is `localhost`, contains
-    `.` or `:`, or has an uppercase letter. Docker Hub names lose their host in Tilt's renaming.
+    Docker Hub names lose their host in Tilt's renaming, so they are not double-prefixed.
     """
-    first, slash, _ = image.partition("/")
-    if not slash:
-        return False
-    is_host = first == "localhost" or "." in first or ":" in first or first != first.lower()
-    return is_host and first not in _DOCKER_HUB_DOMAINS
+    return has_registry_host(image) and image.partition("/")[0] not in _DOCKER_HUB_DOMAINS
 
 
 # --- tilt_option.json --------------------------------------------------------------------------
