@@ -25,7 +25,8 @@ def cluster(kind: str = "kind") -> ClusterResult:
 
 
 def codes(result) -> list[str]:
-    return [w.code for w in result.warnings]
+    # Nothing listens at the made-up registry hosts here; test_registry_ping covers that warning.
+    return [w.code for w in result.warnings if w.code != "registry-not-answering"]
 
 
 @pytest.fixture
@@ -52,7 +53,7 @@ def test_local_registry_configmap_both_hosts_kept(fake_kube):
     assert result.hosting.host == "127.0.0.1:35489"
     assert result.hosting.host_from_container_runtime == "ctlptl-k3d-registry:5000"
     assert result.hosting.source == "kube-public/local-registry-hosting"
-    assert result.warnings == []
+    assert codes(result) == []
 
 
 def test_local_registry_all_fields(fake_kube):

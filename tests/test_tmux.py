@@ -30,7 +30,7 @@ users:
 def tmux_or_skip():
     tmux = shutil.which("tmux")
     if tmux is None:
-        if os.environ.get("WIZARD_REQUIRE_TMUX"):
+        if os.environ.get("WIZARD_REQUIRE_TOOLS"):
             pytest.fail("tmux is not installed; install it with `apt-get install tmux`")
         pytest.skip("tmux is not installed")
     return tmux

@@ -135,6 +135,7 @@ class LocalRegistryResult:
     hosting: RegistryHosting | None = None
     node_runtime: str | None = None  # e.g. "containerd://1.7.1", from the first node
     microk8s_registry_missing: bool = False
+    registry_answers: bool | None = None  # GET /v2/ on a loopback host; None: not checked
     warnings: list[ProbeWarning] = field(default_factory=list)
 
 

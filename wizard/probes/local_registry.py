@@ -11,6 +11,8 @@ import yaml
 from wizard.model import ClusterResult, Context, LocalRegistryResult, ProbeWarning, RegistryHosting
 from wizard.probes.clusters import server_host
 from wizard.probes.kubeapi import ApiResult, Deadline, KubeClient
+from wizard.probes.registry_ping import ping_registry
+from wizard.registry_hosts import is_loopback
 
 CONFIGMAP_PATH = "/api/v1/namespaces/kube-public/configmaps/local-registry-hosting"
 MICROK8S_SERVICE_PATH = "/api/v1/namespaces/container-registry/services/registry"
@@ -68,7 +70,27 @@ def probe_local_registry(context: Context | None, cluster: ClusterResult, timeou
     result.warnings.extend(_request_warnings(responses))
     if result.hosting is not None:
         result.warnings.extend(registry_host_warnings(result.hosting, context.server, deadline.remaining()))
+        _check_registry_answers(result, deadline)
     return result
+
+
+def _check_registry_answers(result: LocalRegistryResult, deadline: Deadline) -> None:
+    """Ping an advertised registry on this machine; a stopped registry container is a common failure.
+
+    Only loopback hosts are pinged: those are the ones Tilt pushes to from this machine, and a
+    probe must not reach out to remote hosts the user did not choose.
+    """
+    host = result.hosting.host
+    if not is_loopback(host) or deadline.remaining() <= 0:
+        return
+    ping = ping_registry(host, timeout=min(1.0, deadline.remaining()))
+    result.registry_answers = ping.answered
+    if not ping.answered:
+        result.warnings.append(ProbeWarning(
+            "registry-not-answering",
+            f"The cluster's registry {host} does not answer ({ping.failure}). Start the registry container "
+            "(`docker ps -a` lists it; ctlptl names it ctlptl-registry), or Tilt's pushes will fail.",
+        ))
 
 
 def _get_concurrently(client: KubeClient, paths: dict[str, str], deadline: Deadline) -> dict[str, ApiResult]:
