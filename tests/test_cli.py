@@ -1,10 +1,12 @@
 """The command-line contract: exit statuses, `apply` and `detect` without a cluster."""
 
 import json
+import subprocess
+import sys
 
 import pytest
 
-from cli_helpers import run_wizard
+from cli_helpers import run_wizard, wizard_env
 
 READING_TILTFILE = (
     "default_registry(read_json('tilt_option.json', default={}).get('default_registry', 'gcr.io/team'))\n"
@@ -170,3 +172,71 @@ def test_apply_recommended_without_cluster_uses_team_default(home, project):
     result = run_wizard("apply", "--recommended", "--project", str(project), home=home)
     assert result.returncode == 0, result.stderr
     assert not (project / "tilt_option.json").exists()
+
+
+def test_detect_unknown_context_exits_one(home, project):
+    result = run_wizard("detect", "--json", "--context", "nope", "--project", str(project), home=home)
+    assert result.returncode == 1
+    assert "nope" in result.stderr
+    assert result.stdout == ""
+
+
+def test_apply_without_tiltfile_exits_one(home, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run_wizard("apply", "--registry", "ttl.sh/me", "--project", str(empty), home=home)
+    assert result.returncode == 1
+    assert "no Tiltfile" in result.stderr
+    assert list(empty.iterdir()) == []
+
+
+def test_apply_project_that_is_file_exits_one(home, project):
+    result = run_wizard("apply", "--registry", "ttl.sh/me", "--project", str(project / "Tiltfile"), home=home)
+    assert result.returncode == 1
+    assert "is a file" in result.stderr
+
+
+def test_apply_single_name_without_registry_exits_one(home, project):
+    result = run_wizard("apply", "--recommended", "--single-name", "app", "--project", str(project), home=home)
+    assert result.returncode == 1
+    assert "--single-name" in result.stderr
+    assert not (project / "tilt_option.json").exists()
+
+
+def test_apply_same_registry_keeps_other_keys(home, project):
+    (project / "tilt_option.json").write_text(
+        '{"default_registry": "ttl.sh/me", "single_name": "app", "host_from_cluster": "reg.example:5000"}\n'
+    )
+    before = (project / "tilt_option.json").read_bytes()
+    result = run_wizard("apply", "--registry", "ttl.sh/me", "--project", str(project), home=home)
+    assert result.returncode == 0, result.stderr
+    assert (project / "tilt_option.json").read_bytes() == before
+
+
+def test_apply_empty_single_name_removes_key(home, project):
+    (project / "tilt_option.json").write_text('{"default_registry": "ttl.sh/me", "single_name": "app"}\n')
+    result = run_wizard("apply", "--registry", "ttl.sh/me", "--single-name", "", "--project", str(project), home=home)
+    assert result.returncode == 0, result.stderr
+    assert json.loads((project / "tilt_option.json").read_text()) == {"default_registry": "ttl.sh/me"}
+
+
+def test_detect_full_disk_exits_one(home, project):
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "wizard", "detect", "--json", "--project", str(project)],
+            stdout=full, stderr=subprocess.PIPE, text=True, env=wizard_env(home), timeout=60,
+        )
+    assert result.returncode == 1
+    assert "No space left" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_detect_closed_pipe_has_no_traceback(home, project):
+    process = subprocess.Popen(
+        [sys.executable, "-m", "wizard", "detect", "--json", "--project", str(project)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=wizard_env(home),
+    )
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    process.wait(60)
+    assert "Traceback" not in stderr

@@ -88,8 +88,10 @@ def resolve_project(value: str | None) -> Path:
     if value is None:
         return find_project_dir(Path.cwd())
     path = Path(value).expanduser()
+    if path.is_file():
+        raise InvalidInput(f"--project {value}: is a file; pass the directory that holds the Tiltfile")
     if not path.is_dir():
-        raise InvalidInput(f"--project {value}: no such directory; pass a directory that holds a Tiltfile")
+        raise InvalidInput(f"--project {value}: no such directory; pass the directory that holds the Tiltfile")
     return path.resolve()
 
 
@@ -126,19 +128,43 @@ def dispatch(args: argparse.Namespace) -> int:
     return run_interactive(args)
 
 
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail a second time."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = build_parser().parse_args(argv)
+
+    import logging
 
     from wizard.errors import WizardError
     from wizard.logs import setup_logging
 
     setup_logging(verbose=args.verbose)
+    log = logging.getLogger("wizard.cli")
     try:
-        return dispatch(args)
+        status = dispatch(args)
+        sys.stdout.flush()
+        return status
     except WizardError as error:
+        log.error("%s", error.message)
         print(f"tilt-registry-wizard: {error.message}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("No changes were written.")
         return 130
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) went away.
+        _discard_stdout()
+        return EXIT_FAILED
+    except OSError as error:
+        # Expected file errors arrive as WizardError; this is the last guard against a traceback.
+        log.exception("unexpected OS error")
+        where = error.filename
+        if where is None:
+            where = "standard output"
+            _discard_stdout()
+        print(f"tilt-registry-wizard: {where}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_FAILED

@@ -8,12 +8,31 @@ import logging
 import os
 import sys
 
-from wizard.cli import EXIT_FAILED, EXIT_OK, resolve_project
+from wizard.cli import EXIT_OK, resolve_project
 from wizard.errors import InvalidInput
-from wizard.model import Choice, Findings
-from wizard.probes.runner import run_probes, run_project_probe
+from wizard.model import OPTION_FILE, Choice, Findings, RegistryOption
 
 log = logging.getLogger(__name__)
+
+
+def _probe(args: argparse.Namespace) -> Findings:
+    """Run every probe for the project and context named in `args`; log what they warn about."""
+    from wizard.probes.runner import run_probes
+
+    project = resolve_project(args.project)
+    findings = run_probes(project, os.environ, context_name=args.context)
+    _check_context(args.context, findings)
+    for warning in findings.warnings():
+        log.warning("%s: %s", warning.code, warning.message)
+    return findings
+
+
+def _check_context(name: str | None, findings: Findings) -> None:
+    kubeconfig = findings.kubeconfig
+    if name is None or kubeconfig is None or kubeconfig.context(name) is not None:
+        return
+    known = ", ".join(context.name for context in kubeconfig.contexts) or "none"
+    raise InvalidInput(f"--context {name}: no such context in the kubeconfig (contexts: {known})")
 
 
 def detect(args: argparse.Namespace) -> int:
@@ -21,8 +40,7 @@ def detect(args: argparse.Namespace) -> int:
     from wizard.recommend import recommend
     from wizard.report import detect_json, detect_text
 
-    project = resolve_project(args.project)
-    findings = run_probes(project, os.environ, context_name=args.context)
+    findings = _probe(args)
     options = recommend(findings)
     if args.json:
         print(json.dumps(detect_json(findings, options), indent=2))
@@ -45,29 +63,58 @@ def _validated(flag: str, value: str | None) -> str | None:
     return registry
 
 
-def _choice_from_flags(args: argparse.Namespace, findings: Findings) -> Choice:
+def _single_name(value: str | None) -> str | None:
     from wizard.imageref import single_name_problem
+
+    if value is None or value == "":
+        return None
+    problem = single_name_problem(value)
+    if problem:
+        raise InvalidInput(f"--single-name: {problem}")
+    return value.strip()
+
+
+def _recommended(findings: Findings) -> RegistryOption:
     from wizard.recommend import recommend
 
-    if args.single_name is not None:
-        problem = single_name_problem(args.single_name)
-        if problem:
-            raise InvalidInput(f"--single-name: {problem}")
+    best = recommend(findings)[0]
+    if best.needs_input:
+        example = best.placeholder or "registry.example.com/team"
+        raise InvalidInput(
+            f"--recommended: the recommendation ({best.title}) needs a value only you can give; "
+            f"pass --registry instead, such as --registry {example}"
+        )
+    print(f"Recommended: {best.title}. {best.reason}", file=sys.stderr)
+    return best
+
+
+def _choice_from_flags(args: argparse.Namespace, findings: Findings) -> Choice:
+    """Turn apply's flags into a Choice; options not given keep their value for the same registry."""
+    host_from_cluster = _validated("--host-from-cluster", args.host_from_cluster)
+    single_name = _single_name(args.single_name)
 
     if args.recommended:
-        best = recommend(findings)[0]
-        if best.needs_input:
-            raise InvalidInput(
-                f"the recommendation ({best.title}) needs a value only you can give; "
-                f"pass --registry, e.g. --registry {best.placeholder or 'registry.example.com/team'}"
-            )
+        best = _recommended(findings)
         registry = best.default_registry
-        host_from_cluster = _validated("--host-from-cluster", args.host_from_cluster) or best.host_from_cluster
-        single_name = args.single_name or best.single_name
+        host_from_cluster = host_from_cluster or best.host_from_cluster
+        single_name = single_name or best.single_name
     else:
         registry = _validated("--registry", args.registry)
-        host_from_cluster = _validated("--host-from-cluster", args.host_from_cluster)
-        single_name = args.single_name
+
+    if registry is None and (host_from_cluster or single_name):
+        raise InvalidInput(
+            "--host-from-cluster and --single-name need a default_registry, but the recommendation "
+            "writes none; pass --registry REF with them"
+        )
+
+    # Re-running with the same registry keeps the other settings unless a flag names them;
+    # an empty value (--single-name '') removes one.
+    current = (findings.project.options if findings.project else None) or {}
+    if registry is not None and registry == current.get("default_registry"):
+        if args.host_from_cluster is None:
+            host_from_cluster = current.get("host_from_cluster") or None
+        if args.single_name is None:
+            single_name = current.get("single_name") or None
 
     return Choice(
         default_registry=registry,
@@ -78,25 +125,39 @@ def _choice_from_flags(args: argparse.Namespace, findings: Findings) -> Choice:
     )
 
 
+def _require_tiltfile(findings: Findings) -> None:
+    project = findings.project
+    if project is not None and project.tiltfile is None:
+        raise InvalidInput(
+            f"no Tiltfile in {project.directory}: run apply in your Tilt project or pass --project DIR"
+        )
+
+
+def _print_snippet(plan, choice: Choice) -> None:
+    if not plan.tiltfile_snippet or choice.add_tiltfile_lines:
+        return
+    line = getattr(plan, "snippet_replaces_line", None)
+    if line:
+        print(f"Replace the default_registry call on line {line} of the Tiltfile with these lines "
+              "(or rerun with --add-tiltfile-lines):", file=sys.stderr)
+    else:
+        print("Add these lines near the top of the Tiltfile (or rerun with --add-tiltfile-lines):",
+              file=sys.stderr)
+    print(plan.tiltfile_snippet.rstrip("\n"), file=sys.stderr)
+
+
 def apply(args: argparse.Namespace) -> int:
     """Write tilt_option.json (and the .gitignore entry) from command-line flags."""
     from wizard.files import apply_plan
     from wizard.plan import build_plan, unified_diff
 
-    project = resolve_project(args.project)
-    if args.recommended:
-        findings = run_probes(project, os.environ, context_name=args.context)
-    else:
-        # An explicit registry needs no cluster facts, so only the project is probed.
-        findings = Findings(project=run_project_probe(project))
-
+    findings = _probe(args)
+    _require_tiltfile(findings)
     choice = _choice_from_flags(args, findings)
     plan = build_plan(findings, choice)
     for notice in plan.notices:
         print(f"warning: {notice}", file=sys.stderr)
-    if plan.tiltfile_snippet and not choice.add_tiltfile_lines:
-        print("Add these lines to the Tiltfile (or rerun with --add-tiltfile-lines):", file=sys.stderr)
-        print(plan.tiltfile_snippet.rstrip("\n"), file=sys.stderr)
+    _print_snippet(plan, choice)
 
     if args.dry_run:
         for change in plan.changes:
@@ -107,11 +168,15 @@ def apply(args: argparse.Namespace) -> int:
         return EXIT_OK
 
     if plan.empty:
-        print("Nothing to change: the files already hold this choice.")
+        if choice.default_registry is None:
+            print(f"Nothing to write: no personal registry is needed, and {OPTION_FILE} holds none.")
+        else:
+            print(f"Nothing to change: {OPTION_FILE} already holds this choice.")
         return EXIT_OK
+
     written = apply_plan(plan)
     for path in written:
-        print(f"wrote {path}")
+        print(f"Wrote {path}")
     log.info("apply wrote %s", ", ".join(str(path) for path in written))
     print("Next: tilt up")
-    return EXIT_OK if written else EXIT_FAILED
+    return EXIT_OK
