@@ -1,0 +1,118 @@
+"""Unit tests of the step logic shared by the Textual and plain front ends."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from wizard.model import Choice, FileChange, Findings, KubeconfigResult, Plan, RegistryOption
+from wizard.tui import flow
+from wizard.tui.examples import EKS_CONTEXT, KIND_CONTEXT, example_findings, write_project
+from wizard.tui.rows import ProbeState, cluster_rows, project_rows
+
+CUSTOM = RegistryOption(key="custom", title="Type a registry", reason="", needs_input=True, placeholder="r.example:5000/me")
+CLUSTER = RegistryOption(key="cluster", title="Use the cluster's registry", reason="")
+RUNTIME = RegistryOption(key="runtime", title="Build into the runtime", reason="", push=False)
+
+
+def test_step_title_names_product_and_step():
+    assert flow.step_title("Cluster") == "Tilt registry wizard · Step 2 of 5 · Cluster"
+
+
+def test_display_path_uses_tilde(home):
+    assert flow.display_path(home / "src" / "shop") == "~/src/shop"
+
+
+def test_display_path_keeps_other_paths(home):
+    assert flow.display_path(Path("/srv/shop")) == "/srv/shop"
+
+
+def test_typed_registry_problem_empty_asks_for_input():
+    assert "r.example:5000/me" in flow.typed_registry_problem(CUSTOM, "  ")
+
+
+def test_typed_registry_problem_accepts_port():
+    assert flow.typed_registry_problem(CUSTOM, "registry.corp:5000/me") is None
+
+
+def test_typed_registry_problem_ignored_without_input():
+    assert flow.typed_registry_problem(CLUSTER, "") is None
+
+
+def test_field_problems_blank_advanced_fields_valid():
+    assert flow.field_problems(CUSTOM, "registry.corp/me", "", "") == {}
+
+
+def test_field_problems_names_each_invalid_field():
+    problems = flow.field_problems(CUSTOM, "registry.corp/me", "bad host", "Team")
+    assert set(problems) == {"host_from_cluster", "single_name"}
+
+
+def test_field_problems_skip_advanced_for_runtime():
+    assert flow.field_problems(RUNTIME, "", "bad host", "Team") == {}
+
+
+def test_make_choice_typed_registry_with_tiltfile_lines(home):
+    project = write_project(home / "shop")
+    findings = example_findings(project, current=EKS_CONTEXT, hosting=None)
+    choice = flow.make_choice(CUSTOM, findings, " registry.corp/me ", "", "team/dev")
+    assert choice.default_registry == "registry.corp/me"
+    assert choice.single_name == "team/dev"
+    assert choice.add_tiltfile_lines is True
+
+
+def test_make_choice_without_registry_adds_no_tiltfile_lines(home):
+    project = write_project(home / "shop")
+    choice = flow.make_choice(CLUSTER, example_findings(project))
+    assert choice.default_registry is None
+    assert choice.add_tiltfile_lines is False
+
+
+def test_without_changes_drops_left_out_and_updates_choice(tmp_path):
+    option = FileChange(tmp_path / "tilt_option.json", None, "{}\n", "set default_registry")
+    gitignore = FileChange(tmp_path / ".gitignore", None, "x\n", "add entry", optional=True)
+    plan = Plan(Choice(default_registry="r.example", add_gitignore_entry=True), [option, gitignore])
+    reduced = flow.without_changes(plan, [gitignore])
+    assert reduced.changes == [option]
+    assert reduced.choice.add_gitignore_entry is False
+
+
+def test_write_button_label_counts_files():
+    assert [flow.write_button_label(n) for n in (0, 1, 3)] == ["Nothing to change", "Write 1 file", "Write 3 files"]
+
+
+def test_next_command_switches_context_first(home):
+    project = write_project(home / "shop")
+    findings = example_findings(project, current=EKS_CONTEXT)
+    findings.kubeconfig.current = KIND_CONTEXT
+    assert flow.next_command(findings) == "kubectl config use-context eks-dev && tilt up"
+
+
+def test_done_lines_without_writes(home):
+    project = write_project(home / "shop")
+    lines = flow.done_lines([], [], example_findings(project))
+    assert lines == ["No files needed a change.", "Next: tilt up"]
+
+
+def test_project_rows_report_images_and_gitignore(home):
+    project = write_project(home / "shop")
+    rows = project_rows(example_findings(project).project)
+    assert rows[0] == ("ok", "Tiltfile", "found · builds 3 images: acme/api, web, tools/batch")
+    assert rows[-1][:2] == ("warn", ".gitignore")
+
+
+def test_project_rows_show_parse_error(home):
+    project = write_project(home / "shop", options="[1]")
+    rows = project_rows(example_findings(project).project)
+    state, label, detail = next(row for row in rows if row[1] == "tilt_option.json")
+    assert state == "fail"
+    assert "not an object" in detail
+
+
+def test_cluster_rows_pending_while_probes_run():
+    state = ProbeState(Findings(), pending=lambda probe: True)
+    assert {row[0] for row in cluster_rows(state)} == {"pending"}
+
+
+def test_cluster_rows_failed_probe_is_fail_row():
+    state = ProbeState(Findings(kubeconfig=KubeconfigResult()), errors={"docker": "OSError: denied"})
+    assert ("fail", "Docker config", "failed: OSError: denied") in cluster_rows(state)

@@ -1,0 +1,77 @@
+"""Snapshot tests of every wizard screen at a fixed terminal size (pytest-textual-snapshot)."""
+
+from __future__ import annotations
+
+import pytest
+
+from wizard.tui.app import WizardApp
+from wizard.tui.examples import EKS_CONTEXT, example_findings, write_project
+
+SIZE = (100, 32)
+OLD_OPTIONS = '{\n  "default_registry": "gcr.io/old-team"\n}\n'
+
+
+@pytest.fixture
+def kind_app(home):
+    """A re-run on a kind cluster with a ctlptl registry; the project shows as ~/shop."""
+    project = write_project(home / "shop", options=OLD_OPTIONS, gitignore="node_modules/\n")
+    return WizardApp(project, findings=example_findings(project))
+
+
+@pytest.fixture
+def eks_app(home):
+    """A first run on an EKS cluster, which needs a registry chosen."""
+    project = write_project(home / "shop")
+    return WizardApp(project, findings=example_findings(project, current=EKS_CONTEXT, hosting=None))
+
+
+def test_snapshot_project(kind_app, snap_compare):
+    assert snap_compare(kind_app, terminal_size=SIZE)
+
+
+def test_snapshot_cluster(kind_app, snap_compare):
+    assert snap_compare(kind_app, terminal_size=SIZE, press=["enter"])
+
+
+def test_snapshot_registry_kind(kind_app, snap_compare):
+    assert snap_compare(kind_app, terminal_size=SIZE, press=["enter", "enter"])
+
+
+def test_snapshot_registry_eks(eks_app, snap_compare):
+    assert snap_compare(eks_app, terminal_size=SIZE, press=["enter", "enter"])
+
+
+def test_snapshot_registry_invalid_typed(eks_app, snap_compare):
+    async def type_invalid(pilot):
+        await pilot.press("enter", "enter")
+        screen = pilot.app.screen
+        screen.query_one("#options").highlighted = [o.key for o in screen.options].index("custom")
+        await pilot.pause()
+        await pilot.click("#registry-input")
+        await pilot.press(*"registry.corp/Me")
+
+    assert snap_compare(eks_app, terminal_size=SIZE, run_before=type_invalid)
+
+
+def test_snapshot_review(kind_app, snap_compare):
+    assert snap_compare(kind_app, terminal_size=SIZE, press=["enter", "enter", "enter"])
+
+
+def test_snapshot_review_eks(eks_app, snap_compare):
+    assert snap_compare(eks_app, terminal_size=(100, 48), press=["enter", "enter", "enter"])
+
+
+def test_snapshot_done(kind_app, snap_compare):
+    assert snap_compare(kind_app, terminal_size=SIZE, press=["enter", "enter", "enter", "enter"])
+
+
+def test_snapshot_help(kind_app, snap_compare):
+    assert snap_compare(kind_app, terminal_size=SIZE, press=["enter", "question_mark"])
+
+
+def test_snapshot_review_light_theme(eks_app, snap_compare):
+    async def light_review(pilot):
+        pilot.app.theme = "textual-light"
+        await pilot.press("enter", "enter", "enter")
+
+    assert snap_compare(eks_app, terminal_size=(100, 48), run_before=light_review)

@@ -1,0 +1,252 @@
+"""The line-by-line wizard (`--plain`): the same five steps as questionary prompts."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+
+import questionary
+
+from wizard.errors import InvalidInput, WizardError
+from wizard.model import Choice, FileChange, Findings, LocalRegistryResult, Plan, RegistryOption
+from wizard.tui import flow
+from wizard.tui.rows import MARK_TEXT, ProbeState, Row, cluster_rows, project_rows
+
+CREDENTIAL_STATES = {"ok": "ok", "warn": "warn", "none": "info"}
+
+
+class Cancelled(Exception):
+    """The user pressed Ctrl-C, or a prompt returned no answer."""
+
+
+def ask(question: questionary.Question):
+    """Ask one question; Ctrl-C, end of input or no answer cancels the wizard."""
+    try:
+        answer = question.unsafe_ask()
+    except (KeyboardInterrupt, EOFError):
+        raise Cancelled from None
+    if answer is None:
+        raise Cancelled
+    return answer
+
+
+def print_step(step: str) -> None:
+    """Print a step heading such as "Tilt registry wizard · Step 2 of 5 · Cluster"."""
+    print()
+    print(flow.step_title(step))
+
+
+def print_rows(rows: list[Row]) -> None:
+    """Print status rows with their text marks."""
+    width = max((len(label) for _, label, _ in rows), default=0)
+    for state, label, detail in rows:
+        print(f"  {MARK_TEXT[state]} {label.ljust(width)}  {detail}")
+
+
+def run_plain(
+    project_dir: Path,
+    env: Mapping[str, str] | None = None,
+    context_name: str | None = None,
+    findings: Findings | None = None,
+) -> int:
+    """Run the wizard line by line and return the exit status.
+
+    With `findings` given, no probe runs. Ctrl-C at any prompt writes nothing and returns 0;
+    a file that cannot be parsed or written returns 1.
+    """
+    try:
+        return walk_steps(project_dir, env, context_name, findings)
+    except Cancelled:
+        print(flow.NOTHING_WRITTEN)
+        return 0
+
+
+def walk_steps(project_dir: Path, env: Mapping[str, str] | None, context_name: str | None,
+               findings: Findings | None) -> int:
+    """Show each step and ask its question, then write the accepted plan."""
+    live = findings is None
+    if findings is None:
+        from wizard.probes.runner import run_probes
+
+        findings = run_probes(project_dir, env, context_name)
+
+    print_step("Project")
+    print(f"  {flow.display_path(project_dir)}")
+    print_rows(project_rows(findings.project))
+
+    findings = cluster_step(findings, env, live)
+    choice = registry_step(findings)
+    reviewed = review_step(findings, choice)
+    if reviewed is None:
+        return 1
+    return done_step(findings, *reviewed)
+
+
+def cluster_step(findings: Findings, env: Mapping[str, str] | None, live: bool) -> Findings:
+    """Show the cluster checks, let the user pick another context, and return the findings for it."""
+    print_step("Cluster")
+    contexts = findings.kubeconfig.contexts if findings.kubeconfig else []
+    if len(contexts) > 1:
+        in_use = findings.cluster.context if findings.cluster else None
+        choices = [questionary.Choice(context.name, value=context.name) for context in contexts]
+        name = ask(questionary.select("Kube context to set up:", choices=choices, default=in_use))
+        if name != in_use:
+            findings = switch_context(findings, name, env, live)
+    print_rows(cluster_rows(ProbeState(findings)))
+
+    from wizard.recommend import cluster_summary
+
+    print()
+    print(cluster_summary(findings))
+    return findings
+
+
+def switch_context(findings: Findings, name: str, env: Mapping[str, str] | None, live: bool) -> Findings:
+    """Return the findings for context `name`; the cluster's registry is asked again when live."""
+    if live:
+        from wizard.probes.runner import run_cluster_probes
+
+        kubeconfig, cluster, registry = run_cluster_probes(os.environ if env is None else env, name)
+        return replace(findings, kubeconfig=kubeconfig, cluster=cluster, local_registry=registry)
+    _, cluster = flow.classify_context(findings, name, env)
+    return replace(findings, cluster=cluster, local_registry=LocalRegistryResult())
+
+
+def registry_step(findings: Findings) -> Choice:
+    """Offer the options (recommended first, its reason above), then ask for any typed fields."""
+    from wizard.recommend import recommend
+
+    print_step("Registry")
+    options = recommend(findings)
+    print(f"  Recommended: {options[0].title}")
+    print(f"  {options[0].reason}")
+    choices = [questionary.Choice(flow.option_label(option), value=option.key) for option in options]
+    key = ask(questionary.select("Where should Tilt push images?", choices=choices, default=options[0].key))
+    option = next(option for option in options if option.key == key)
+    if not option.recommended:
+        print(f"  {option.reason}")
+    print(f"  {flow.writes_sentence(option)}")
+
+    typed = ask_registry(option)
+    host_from_cluster, single_name = ask_advanced(option)
+    choice = flow.make_choice(option, findings, typed, host_from_cluster, single_name)
+    print_preview(findings, option, choice)
+    return choice
+
+
+def ask_registry(option: RegistryOption) -> str:
+    """Ask for the registry when the option needs one typed in; return it cleaned, or ""."""
+    from wizard.imageref import normalize_registry
+
+    if not option.needs_input:
+        return ""
+    text = ask(questionary.text(
+        f"Registry (for example {option.placeholder or 'registry.example.com:5000/me'}):",
+        validate=lambda value: flow.typed_registry_problem(option, value) or True,
+    ))
+    try:
+        registry, notices = normalize_registry(text)
+    except InvalidInput as error:  # registry_problem accepted it, so this is unexpected
+        print(f"  {MARK_TEXT['fail']} {error.message}")
+        raise Cancelled from error
+    for notice in notices:
+        print(f"  {MARK_TEXT['info']} {notice}")
+    return registry
+
+
+def ask_advanced(option: RegistryOption) -> tuple[str, str]:
+    """Ask for host_from_cluster and single_name when the user wants to set them."""
+    if not flow.offers_advanced(option):
+        return "", ""
+    if not ask(questionary.confirm("Set host_from_cluster or single_name (advanced)?", default=False)):
+        return "", ""
+    host = ask(questionary.text(
+        "host_from_cluster (the registry as the cluster sees it; empty for none):",
+        validate=lambda value: flow.host_from_cluster_problem(value) or True,
+    ))
+    single_name = ask(questionary.text(
+        "single_name (one repository for every image; empty for none):",
+        validate=lambda value: flow.optional_single_name_problem(value) or True,
+    ))
+    return host.strip(), single_name.strip()
+
+
+def print_preview(findings: Findings, option: RegistryOption, choice: Choice) -> None:
+    """Print where each image goes and whether Docker can log in to that registry."""
+    from wizard.recommend import credential_status, push_previews
+
+    print()
+    print("  Images Tilt will push")
+    if not option.push:
+        print("    Tilt builds into the cluster runtime; nothing is pushed.")
+        return
+    pairs = push_previews(findings, choice.default_registry, choice.single_name)
+    width = max((len(image) for image, _ in pairs), default=0)
+    for image, target in pairs:
+        print(f"    {image.ljust(width)} → {target}")
+    if not pairs:
+        print("    The wizard found no docker_build images in the Tiltfile.")
+
+    hosting = findings.local_registry.hosting if findings.local_registry else None
+    registry = hosting.host if hosting else choice.default_registry
+    if registry:
+        mark, sentence = credential_status(registry, findings.docker)
+        print(f"  {MARK_TEXT[CREDENTIAL_STATES.get(mark, 'info')]} Credentials: {sentence}")
+
+
+def review_step(findings: Findings, choice: Choice) -> tuple[Plan, list[FileChange]] | None:
+    """Print each diff, ask about each optional change, and confirm the write.
+
+    Returns the plan to write and the changes left out, or None when a file cannot be parsed.
+    """
+    from wizard.plan import build_plan, unified_diff
+
+    print_step("Review")
+    try:
+        plan = build_plan(findings, choice)
+    except WizardError as error:
+        print(f"  {MARK_TEXT['fail']} {error.message}")
+        print(flow.NOTHING_WRITTEN)
+        return None
+    for notice in plan.notices:
+        print(f"  {MARK_TEXT['info']} {notice}")
+    changes = flow.changed_files(plan)
+    if not changes:
+        print("  Nothing to change: the files already hold this choice.")
+        return plan, []
+
+    left_out = []
+    for change in changes:
+        print()
+        print(f"  {change.path.name}: {change.summary}")
+        print(unified_diff(change, findings.project.directory).rstrip("\n"))
+        if change.optional and not ask(questionary.confirm(f"Include this change to {change.path.name}?", default=True)):
+            left_out.append(change)
+    plan = flow.without_changes(plan, left_out)
+    count = len(flow.changed_files(plan))
+    if count and not ask(questionary.confirm(f"{flow.write_button_label(count)}?", default=True)):
+        raise Cancelled
+    return plan, left_out
+
+
+def done_step(findings: Findings, plan: Plan, left_out: list[FileChange]) -> int:
+    """Write the plan and print what was written, what was left out and the next command."""
+    from wizard.files import apply_plan
+
+    written: list[Path] = []
+    if not plan.empty:
+        try:
+            written = apply_plan(plan)
+        except WizardError as error:
+            print(f"{MARK_TEXT['fail']} {error.message}", file=sys.stderr)
+            return 1
+    print_step("Done")
+    for line in flow.done_lines(written, left_out, findings):
+        print(f"  {line}")
+    if plan.tiltfile_snippet and any(change.path.name == "Tiltfile" for change in left_out):
+        print("  To let the Tiltfile read tilt_option.json later, add:")
+        print(plan.tiltfile_snippet.rstrip("\n"))
+    return 0

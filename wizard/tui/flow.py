@@ -1,0 +1,177 @@
+"""Step logic shared by the Textual and questionary front ends; imports no front-end library."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+
+from wizard.imageref import registry_problem, single_name_problem
+from wizard.model import Choice, FileChange, Findings, Plan, RegistryOption
+
+STEPS = ("Project", "Cluster", "Registry", "Review", "Done")
+PRODUCT = "Tilt registry wizard"
+NOTHING_WRITTEN = "No changes were written."
+NEXT_COMMAND = "tilt up"
+
+
+def step_title(step: str) -> str:
+    """Return the header title for a step, e.g. "Tilt registry wizard · Step 2 of 5 · Cluster"."""
+    return f"{PRODUCT} · Step {STEPS.index(step) + 1} of {len(STEPS)} · {step}"
+
+
+def display_path(path: Path) -> str:
+    """Return `path` with the home directory shortened to `~`."""
+    home = os.path.expanduser("~")
+    text = str(path)
+    if home not in ("", "/", "~") and (text == home or text.startswith(home + os.sep)):
+        return "~" + text[len(home):]
+    return text
+
+
+def context_label(findings: Findings) -> str:
+    """Return the name of the kube context in use, or a phrase saying there is none yet."""
+    if findings.cluster is not None and findings.cluster.context:
+        return f"context {findings.cluster.context}"
+    if findings.kubeconfig is None:
+        return "context …"
+    return "no kube context"
+
+
+def classify_context(findings: Findings, name: str | None, env: Mapping[str, str] | None = None):
+    """Return (context, ClusterResult) for the context called `name` (None: the current one).
+
+    Classifying reads only the kubeconfig entries, so it is fast enough for the UI thread.
+    """
+    from wizard.probes.clusters import classify_cluster
+    from wizard.probes.kubeconfig import select_context
+
+    context = select_context(findings.kubeconfig, name) if findings.kubeconfig else None
+    return context, classify_cluster(context, env)
+
+
+def option_label(option: RegistryOption) -> str:
+    """Return the one-line label for an option, marking the recommended one."""
+    return f"{option.title} (recommended)" if option.recommended else option.title
+
+
+def writes_sentence(option: RegistryOption) -> str:
+    """Return what the option puts in tilt_option.json, in one line."""
+    if option.needs_input:
+        return "Writes the registry you type as default_registry."
+    if option.default_registry:
+        return f"Writes default_registry = {option.default_registry}"
+    return "Writes no registry to tilt_option.json."
+
+
+def offers_advanced(option: RegistryOption) -> bool:
+    """Tell whether `host_from_cluster` and `single_name` apply: only options that push to a registry."""
+    return option.push and (option.writes_registry or option.needs_input)
+
+
+def typed_registry_problem(option: RegistryOption, typed: str) -> str | None:
+    """Return why the typed registry cannot be used for `option`, or None when it can."""
+    if not option.needs_input:
+        return None
+    if not typed.strip():
+        return "Type a registry, for example " + (option.placeholder or "registry.example.com:5000/me") + "."
+    return registry_problem(typed)
+
+
+def host_from_cluster_problem(text: str) -> str | None:
+    """Return why a typed `host_from_cluster` is invalid, or None (blank means not set)."""
+    if not text.strip():
+        return None
+    problem = registry_problem(text)
+    return f"host_from_cluster: {problem}" if problem else None
+
+
+def optional_single_name_problem(text: str) -> str | None:
+    """Return why a typed `single_name` is invalid, or None (blank means not set)."""
+    if not text.strip():
+        return None
+    return single_name_problem(text)
+
+
+def field_problems(option: RegistryOption, typed: str, host_from_cluster: str, single_name: str) -> dict[str, str]:
+    """Return each invalid field ("registry", "host_from_cluster", "single_name") with its problem."""
+    problems = {"registry": typed_registry_problem(option, typed)}
+    if offers_advanced(option):
+        problems["host_from_cluster"] = host_from_cluster_problem(host_from_cluster)
+        problems["single_name"] = optional_single_name_problem(single_name)
+    return {name: problem for name, problem in problems.items() if problem}
+
+
+def chosen_registry(option: RegistryOption, typed: str) -> str | None:
+    """Return the registry Tilt pushes to for this option and typed text."""
+    if option.needs_input:
+        return typed.strip() or None
+    return option.default_registry
+
+
+def make_choice(
+    option: RegistryOption,
+    findings: Findings,
+    typed: str = "",
+    host_from_cluster: str = "",
+    single_name: str = "",
+) -> Choice:
+    """Build the Choice for an option, the typed registry and the advanced fields.
+
+    The Tiltfile lines are proposed when a registry is written and the Tiltfile does not read
+    tilt_option.json; the review step may leave them out.
+    """
+    project = findings.project
+    advanced = offers_advanced(option)
+    registry = chosen_registry(option, typed)
+    return Choice(
+        default_registry=registry,
+        host_from_cluster=(host_from_cluster.strip() or option.host_from_cluster) if advanced else None,
+        single_name=(single_name.strip() or option.single_name) if advanced else None,
+        add_tiltfile_lines=bool(registry and project and project.tiltfile and not project.reads_option_file),
+        add_gitignore_entry=True,
+    )
+
+
+def without_changes(plan: Plan, left_out: list[FileChange]) -> Plan:
+    """Return the plan minus the optional changes the user left out, with the choice to match."""
+    names = {change.path.name for change in left_out}
+    choice = replace(
+        plan.choice,
+        add_tiltfile_lines=plan.choice.add_tiltfile_lines and "Tiltfile" not in names,
+        add_gitignore_entry=plan.choice.add_gitignore_entry and ".gitignore" not in names,
+    )
+    remaining = [change for change in plan.changes if change not in left_out]
+    return replace(plan, choice=choice, changes=remaining)
+
+
+def changed_files(plan: Plan) -> list[FileChange]:
+    """Return the changes of a plan that alter a file."""
+    return [change for change in plan.changes if change.changed]
+
+
+def write_button_label(count: int) -> str:
+    """Return the primary button's label on the review step."""
+    if count == 0:
+        return "Nothing to change"
+    return "Write 1 file" if count == 1 else f"Write {count} files"
+
+
+def next_command(findings: Findings) -> str:
+    """Return the command to run next, switching context first when the chosen one is not current."""
+    chosen = findings.cluster.context if findings.cluster else ""
+    current = findings.kubeconfig.current if findings.kubeconfig else None
+    if chosen and current is not None and current.name != chosen:
+        return f"kubectl config use-context {chosen} && {NEXT_COMMAND}"
+    return NEXT_COMMAND
+
+
+def done_lines(written: list[Path], left_out: list[FileChange], findings: Findings) -> list[str]:
+    """Return the closing report: files written, changes left out and the next command."""
+    lines = [f"Wrote {display_path(path)}" for path in written]
+    if not written:
+        lines.append("No files needed a change.")
+    lines += [f"Left out: {display_path(change.path)} ({change.summary})" for change in left_out]
+    lines.append(f"Next: {next_command(findings)}")
+    return lines

@@ -1,0 +1,153 @@
+"""Status rows (state, label, detail) for the project and cluster checks, shared by both front ends."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from wizard.model import OPTION_FILE, OPTION_KEYS, Findings, ProjectResult
+from wizard.tui import flow
+
+Row = tuple[str, str, str]
+
+# The text mark of each row state; both front ends show it so the state reads without colour.
+MARK_TEXT = {"pending": "…", "ok": "✓", "warn": "!", "fail": "✗", "info": "·"}
+
+# Project warnings that the rows above already state in their own words.
+SHOWN_AS_ROWS = ("tiltfile-missing", "tiltfile-ignores-option-file", "option-file-unreadable", "option-file-invalid")
+
+
+@dataclass
+class ProbeState:
+    """The findings so far, which probes are still running, and the failure text of each failed probe."""
+
+    findings: Findings
+    pending: Callable[[str], bool] = lambda probe: False
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def project_rows(project: ProjectResult) -> list[Row]:
+    """Return the status rows for the project: Tiltfile, images, option file and .gitignore."""
+    rows = [tiltfile_row(project)]
+    if project.tiltfile is not None:
+        rows.append(reads_row(project))
+    if project.team_default:
+        call = project.default_registry_call
+        rows.append(("info", "Team default", f"the Tiltfile sets default_registry({project.team_default!r}) on line {call.line}"))
+    rows.append(option_file_row(project))
+    rows.append(gitignore_row(project))
+    rows += [("warn", "Warning", w.message) for w in project.warnings if w.code not in SHOWN_AS_ROWS]
+    return rows
+
+
+def tiltfile_row(project: ProjectResult) -> Row:
+    if project.tiltfile is None:
+        return ("warn", "Tiltfile", "not found here; the wizard can still write tilt_option.json")
+    count = len(project.images)
+    if count == 0:
+        return ("ok", "Tiltfile", "found · builds no images the wizard could read")
+    noun = "image" if count == 1 else "images"
+    return ("ok", "Tiltfile", f"found · builds {count} {noun}: {', '.join(project.images)}")
+
+
+def reads_row(project: ProjectResult) -> Row:
+    if project.reads_option_file:
+        keys = ", ".join(project.option_keys_read) or "default_registry"
+        return ("ok", "Reads options", f"the Tiltfile reads {OPTION_FILE} ({keys})")
+    return ("warn", "Reads options", f"the Tiltfile does not read {OPTION_FILE}; the Review step can add the lines")
+
+
+def option_file_row(project: ProjectResult) -> Row:
+    if project.option_error:
+        error = project.option_error.removeprefix(f"{OPTION_FILE}: ")
+        return ("fail", OPTION_FILE, f"{error}; the wizard will not rewrite it until it is fixed")
+    if project.options is None:
+        return ("info", OPTION_FILE, "not written yet")
+    owned = {key: value for key, value in project.options.items() if key in OPTION_KEYS}
+    if not owned:
+        return ("info", OPTION_FILE, "exists, sets no registry yet")
+    values = ", ".join(f"{key} = {value}" for key, value in owned.items())
+    return ("info", OPTION_FILE, f"{values} (kept unless you pick another registry)")
+
+
+def gitignore_row(project: ProjectResult) -> Row:
+    if project.gitignored:
+        return ("ok", ".gitignore", f"{OPTION_FILE} is ignored ({project.gitignore_source or '.gitignore'})")
+    return ("warn", ".gitignore", f"{OPTION_FILE} is not ignored yet; the Review step adds the entry with the file")
+
+
+def kubeconfig_row(state: ProbeState) -> Row:
+    if state.pending("kubeconfig"):
+        return ("pending", "kubeconfig", "checking")
+    kubeconfig = state.findings.kubeconfig
+    if "kubeconfig" in state.errors:
+        return ("fail", "kubeconfig", "failed: " + state.errors["kubeconfig"])
+    if kubeconfig is None or not kubeconfig.contexts:
+        return ("warn", "kubeconfig", "no contexts found; Tilt needs a cluster to deploy to")
+    files = ", ".join(flow.display_path(path) for path in kubeconfig.files) or "kubeconfig"
+    count = len(kubeconfig.contexts)
+    return ("ok", "kubeconfig", f"{files}, {count} context{'s' if count != 1 else ''}")
+
+
+def cluster_row(state: ProbeState) -> Row:
+    if state.pending("cluster"):
+        return ("pending", "cluster", "checking")
+    cluster = state.findings.cluster
+    if cluster is None or cluster.kind == "none":
+        return ("warn", "cluster", "no context selected")
+    name = f"{cluster.cluster} · " if cluster.cluster and cluster.cluster != cluster.context else ""
+    detail = f"{name}{cluster.kind} · {cluster.server or 'no server'}"
+    return ("warn" if cluster.kind == "unknown" else "ok", "cluster", detail)
+
+
+def registry_row(state: ProbeState) -> Row:
+    if "local_registry" in state.errors:
+        return ("fail", "cluster registry", "failed: " + state.errors["local_registry"])
+    if state.pending("local_registry"):
+        return ("pending", "cluster registry", "checking")
+    result = state.findings.local_registry
+    if result is None:
+        return ("info", "cluster registry", "not checked")
+    if result.hosting is not None:
+        return ("ok", "cluster registry", f"{result.hosting.host} ({result.hosting.source or 'advertised'})")
+    if result.reachable is False:
+        return ("warn", "cluster registry", "the cluster's API did not answer, so its registry is unknown")
+    if result.reachable is None:
+        return ("info", "cluster registry", "not checked")
+    return ("info", "cluster registry", "none advertised")
+
+
+def docker_row(state: ProbeState) -> Row:
+    if "docker" in state.errors:
+        return ("fail", "Docker config", "failed: " + state.errors["docker"])
+    if state.pending("docker"):
+        return ("pending", "Docker config", "checking")
+    docker = state.findings.docker
+    if docker is None:
+        return ("info", "Docker config", "not checked")
+    where = flow.display_path(docker.config_path) if docker.config_path else "config.json"
+    helpers = []
+    if docker.creds_store:
+        helpers.append(f"credsStore {docker.creds_store}")
+    if docker.cred_helpers:
+        helpers.append(f"{len(docker.cred_helpers)} credHelpers")
+    detail = {
+        "ok": f"{where}" + (f" · {', '.join(helpers)}" if helpers else ""),
+        "missing": "no config.json yet; registries that need a login will ask for `docker login`",
+        "empty": f"{where} is empty",
+        "invalid": f"{where} is not valid JSON",
+        "unreadable": f"{where} cannot be read",
+    }.get(docker.config_state, docker.config_state)
+    state = {"ok": "ok", "missing": "info", "empty": "info"}.get(docker.config_state, "warn")
+    return (state, "Docker config", detail)
+
+
+def cluster_rows(state: ProbeState) -> list[Row]:
+    """Return the kubeconfig, cluster, registry and Docker rows, then one row per warning."""
+    rows = [kubeconfig_row(state), cluster_row(state), registry_row(state), docker_row(state)]
+    findings = state.findings
+    parts = (findings.kubeconfig, findings.cluster, findings.local_registry, findings.docker)
+    warnings = [w for part in parts for w in (getattr(part, "warnings", None) or ())]
+    # Failed probes already show as a ✗ row, and the runner words them as warnings too.
+    rows += [("warn", "warning", w.message) for w in warnings if w.code != "probe-failed"]
+    return rows

@@ -1,0 +1,76 @@
+"""The base of every step screen: header, footer, and the enter, escape and help bindings."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer
+from textual.widgets._collapsible import CollapsibleTitle
+
+from wizard.tui import flow
+from wizard.tui.widgets import StepHeader
+
+if TYPE_CHECKING:
+    from wizard.tui.app import WizardApp
+
+
+class StepScreen(Screen):
+    """A wizard step; subclasses compose the body and implement `go_next`."""
+
+    STEP = ""
+    HELP = ""
+    # Enter has priority so that it continues from any focused widget, as the footer promises.
+    BINDINGS = [
+        Binding("enter", "continue", "Continue", priority=True),
+        Binding("escape", "back", "Back"),
+    ]
+
+    @property
+    def wizard(self) -> WizardApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield StepHeader()
+        yield from self.compose_body()
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        """Yield the step's widgets between the header and the footer."""
+        yield from ()
+
+    def on_mount(self) -> None:
+        self.title = flow.step_title(self.STEP)
+        self.update_header()
+        self.show_findings()
+
+    def update_header(self) -> None:
+        """Show the step title, the project directory and the kube context in the header."""
+        self.sub_title = self.wizard.subtitle
+        directory = flow.display_path(self.wizard.project_dir)
+        self.query_one(StepHeader).show(flow.step_title(self.STEP), directory, flow.context_label(self.wizard.findings))
+
+    def show_findings(self) -> None:
+        """Render the latest findings; called again whenever a probe finishes."""
+
+    def action_continue(self) -> None:
+        """Accept what the step shows and go to the next one."""
+        if isinstance(self.focused, CollapsibleTitle):
+            # The Advanced fields open with enter, as the collapsible's own binding would do.
+            self.focused.action_toggle_collapsible()
+            return
+        self.go_next()
+
+    def go_next(self) -> None:
+        """Move to the next step."""
+
+    def action_back(self) -> None:
+        """Go back one step; the first step has nowhere to go."""
+        stack = self.app.screen_stack
+        if len(stack) > 1 and isinstance(stack[-2], StepScreen):
+            self.app.pop_screen()
+        else:
+            self.notify("This is the first step. Press ctrl+q to quit.", timeout=3)

@@ -1,0 +1,56 @@
+"""Step 5: what was written, what was left out, and the command to run next."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from wizard.model import FileChange
+from wizard.tui import flow
+from wizard.tui.screens.base import StepScreen
+from wizard.tui.widgets import StatusList
+
+
+class DoneScreen(StepScreen):
+    """The closing step; enter (or ctrl+q) exits with status 0."""
+
+    STEP = "Done"
+    BINDINGS = [Binding("enter", "continue", "Exit", priority=True)]
+    HELP = (
+        "The files listed were written. Run the command shown to start Tilt with the new "
+        "registry.\n\n`enter` or `ctrl+q` exits; `escape` goes back to the review."
+    )
+
+    def __init__(self, written: list[Path], left_out: list[FileChange]) -> None:
+        super().__init__()
+        self.written = written
+        self.left_out = left_out
+
+    def compose_body(self) -> ComposeResult:
+        rows = [("ok", "Wrote", flow.display_path(path)) for path in self.written]
+        if not self.written:
+            rows.append(("ok", "Nothing written", "the files already held this choice"))
+        rows += [("info", "Left out", f"{flow.display_path(c.path)} · {c.summary}") for c in self.left_out]
+        snippet = self._snippet()
+        with VerticalScroll(classes="step-body"):
+            yield StatusList(rows, label_width=16, id="done-rows")
+            if snippet:
+                yield Static("To let the Tiltfile read tilt_option.json later, add:", classes="hint")
+                yield Static(snippet, id="snippet", classes="code", markup=False)
+            yield Static("Next", classes="section-title")
+            yield Static(flow.next_command(self.wizard.findings), id="next-command", classes="command", markup=False)
+            yield Static("Press enter to exit.", classes="hint")
+
+    def _snippet(self) -> str | None:
+        if not any(change.path.name == "Tiltfile" for change in self.left_out):
+            return None
+        from wizard.plan import tiltfile_snippet
+
+        return tiltfile_snippet(self.wizard.findings)
+
+    def go_next(self) -> None:
+        self.app.exit(0)

@@ -1,0 +1,241 @@
+"""Step 3: the registry options, the reason for the highlighted one and where images will go."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import Collapsible, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from wizard.errors import InvalidInput
+from wizard.model import Choice, RegistryOption
+from wizard.tui import flow
+from wizard.tui.screens.base import StepScreen
+from wizard.tui.widgets import StatusList
+
+CREDENTIAL_STATES = {"ok": "ok", "warn": "warn", "none": "info"}
+FIELD_INPUTS = {"registry": "#registry-input", "host_from_cluster": "#host-from-cluster", "single_name": "#single-name"}
+
+
+class RegistryScreen(StepScreen):
+    """Registry options (recommended first), a typed registry, advanced fields and a push preview."""
+
+    STEP = "Registry"
+    HELP = (
+        "Pick where Tilt pushes the images it builds. The first option is the recommendation for "
+        "this cluster, and `enter` accepts it.\n\n"
+        "**Type a registry** takes a host with an optional port and path, such as "
+        "`registry.example.com:5000/team`.\n\n"
+        "**Advanced**: `host_from_cluster` is the registry's name as the cluster's nodes see it, "
+        "when that differs from the name you push to. `single_name` pushes every image to one "
+        "repository and tells them apart by tag, for registries that limit repositories."
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.options: list[RegistryOption] = []
+        self.problems: dict[str, str] = {}
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(classes="step-body"):
+            with Horizontal(id="registry-top"):
+                yield OptionList(id="options")
+                yield Static(id="reason", classes="reason", markup=False)
+            with Vertical(id="typed"):
+                yield Input(id="registry-input", placeholder="registry.example.com:5000/me")
+                yield StatusList(id="registry-message", label_width=9, classes="field-message")
+            with Collapsible(title="Advanced: host_from_cluster, single_name", id="advanced"):
+                yield Input(id="host-from-cluster", placeholder="host_from_cluster: the registry as the cluster sees it, e.g. registry:5000")
+                yield Input(id="single-name", placeholder="single_name: push every image to this one repository, e.g. team/dev")
+                yield StatusList(id="advanced-message", label_width=9, classes="field-message")
+            yield Static("Images Tilt will push", classes="section-title")
+            yield StatusList(id="preview", label_width=9)
+            yield StatusList(id="credentials", label_width=12)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#options", OptionList).focus()
+
+    # -- state -----------------------------------------------------------------------------
+
+    @property
+    def option(self) -> RegistryOption | None:
+        """The highlighted option."""
+        index = self.query_one("#options", OptionList).highlighted
+        return self.options[index] if index is not None and index < len(self.options) else None
+
+    def _field(self, widget_id: str) -> str:
+        return self.query_one(widget_id, Input).value
+
+    def current_choice(self) -> Choice | None:
+        """Build the choice that the fields describe now; return None when no option is highlighted."""
+        option = self.option
+        if option is None:
+            return None
+        return flow.make_choice(
+            option, self.wizard.findings, self._field("#registry-input"),
+            self._field("#host-from-cluster"), self._field("#single-name"),
+        )
+
+    # -- rendering -------------------------------------------------------------------------
+
+    def show_findings(self) -> None:
+        from wizard.recommend import recommend
+
+        try:
+            options = recommend(self.wizard.findings)
+        except Exception as exc:  # noqa: BLE001 - shown in place of the reason
+            self.query_one("#reason", Static).update(f"✗ The recommendation failed: {type(exc).__name__}: {exc}")
+            return
+        same = [(o.key, o.title, o.recommended) for o in options] == [(o.key, o.title, o.recommended) for o in self.options]
+        if same:
+            self.options = options
+        else:
+            self._set_options(options)
+        self.show_option()
+
+    def _set_options(self, options: list[RegistryOption]) -> None:
+        option_list = self.query_one("#options", OptionList)
+        previous = self.option.key if self.option else None
+        self.options = options
+        option_list.set_options([Option(self._prompt(option), id=option.key) for option in options])
+        keys = [option.key for option in options]
+        if options:
+            option_list.highlighted = keys.index(previous) if previous in keys else 0
+
+    @staticmethod
+    def _prompt(option: RegistryOption) -> Content:
+        if option.recommended:
+            return Content.assemble(option.title, "\n", ("✓ recommended", "bold $text-success"))
+        return Content(option.title)
+
+    def show_option(self) -> None:
+        """Show the reason, fields, preview and credentials for the highlighted option."""
+        option = self.option
+        if option is None:
+            return
+        reason = f"{option.reason}\n\n{flow.writes_sentence(option)}"
+        if self.wizard.probe_pending("local_registry") or self.wizard.probe_pending("project"):
+            reason += "\n\n… still checking; the options may change."
+        self.query_one("#reason", Static).update(reason)
+        self.query_one("#typed").display = option.needs_input
+        if option.needs_input:
+            self.query_one("#registry-input", Input).placeholder = option.placeholder or "registry.example.com:5000/me"
+        self.query_one("#advanced").display = flow.offers_advanced(option)
+        self.validate_fields()
+        self.show_preview()
+
+    def validate_fields(self) -> None:
+        """Check the typed fields and show each problem, or ✓ valid for the typed registry."""
+        option = self.option
+        if option is None:
+            return
+        problems = flow.field_problems(
+            option, self._field("#registry-input"), self._field("#host-from-cluster"), self._field("#single-name")
+        )
+        typed_problem = problems.get("registry")
+        if not typed_problem:
+            row = ("ok", "Registry", "valid")
+        elif self._field("#registry-input").strip():
+            row = ("fail", "Registry", typed_problem)
+        else:
+            row = ("info", "Registry", typed_problem)
+        self.query_one("#registry-message", StatusList).set_rows([row])
+        for field, selector in FIELD_INPUTS.items():
+            self.query_one(selector, Input).set_class(field in problems, "-invalid")
+
+        advanced = [("fail", "Invalid", problems[name]) for name in ("host_from_cluster", "single_name") if name in problems]
+        self.query_one("#advanced-message", StatusList).set_rows(advanced)
+        self.problems = problems
+
+    def show_preview(self) -> None:
+        """Show where each image goes and whether Docker can log in to that registry."""
+        from wizard.recommend import credential_status, push_previews
+
+        option, choice = self.option, self.current_choice()
+        if option is None or choice is None:
+            return
+        registry = self._pushed_registry(choice)
+        images = self.wizard.findings.project.images if self.wizard.findings.project else []
+        if not option.push:
+            rows = [("info", "No push", "Tilt builds into the cluster runtime; nothing is pushed")]
+        elif self.problems or registry is None:
+            rows = [("pending", "Waiting", "type a valid registry to see where each image goes")]
+        elif not images:
+            rows = [("info", "No images", "the wizard found no docker_build images in the Tiltfile")]
+        else:
+            pairs = push_previews(self.wizard.findings, choice.default_registry, choice.single_name)
+            rows = [("info", image, f"→ {target}") for image, target in pairs]
+        preview = self.query_one("#preview", StatusList)
+        preview.label_width = max([9] + [len(label) + 1 for _, label, _ in rows])
+        preview.set_rows(rows)
+
+        if option.push and self.problems:
+            credential = ("pending", "Credentials", "checked once the registry is valid")
+        elif not option.push or registry is None:
+            credential = ("info", "Credentials", "none needed")
+        else:
+            mark, sentence = credential_status(registry, self.wizard.findings.docker)
+            credential = (CREDENTIAL_STATES.get(mark, "info"), "Credentials", sentence)
+        self.query_one("#credentials", StatusList).set_rows([credential])
+
+    def _pushed_registry(self, choice: Choice) -> str | None:
+        # A registry the cluster advertises wins over default_registry in Tilt.
+        findings = self.wizard.findings
+        hosting = findings.local_registry.hosting if findings.local_registry else None
+        if hosting is not None:
+            return hosting.host
+        if choice.default_registry:
+            return choice.default_registry
+        return findings.project.team_default if findings.project else None
+
+    # -- events ----------------------------------------------------------------------------
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.show_option()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.go_next()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.validate_fields()
+        self.show_preview()
+
+    def go_next(self) -> None:
+        """Accept the highlighted option unless a typed field is invalid."""
+        option = self.option
+        if option is None:
+            return
+        if self.wizard.findings.project is None:
+            self.notify("The project is still being read; press enter again in a moment.", timeout=3)
+            return
+        self.validate_fields()
+        if self.problems:
+            field, problem = next(iter(self.problems.items()))
+            if field != "registry":
+                self.query_one("#advanced", Collapsible).collapsed = False
+            self.query_one(FIELD_INPUTS[field], Input).focus()
+            self.notify(problem, severity="error", timeout=4)
+            return
+        choice = self.current_choice()
+        if option.needs_input and not self._normalize(choice):
+            return
+        self.wizard.option, self.wizard.choice = option, choice
+
+        from wizard.tui.screens.review import ReviewScreen
+
+        self.app.push_screen(ReviewScreen())
+
+    def _normalize(self, choice: Choice) -> bool:
+        from wizard.imageref import normalize_registry
+
+        try:
+            choice.default_registry, notices = normalize_registry(choice.default_registry or "")
+        except InvalidInput as error:
+            self.notify(error.message, severity="error", timeout=4)
+            return False
+        for notice in notices:
+            self.notify(notice, timeout=4)
+        return True

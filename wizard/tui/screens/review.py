@@ -1,0 +1,147 @@
+"""Step 4: one coloured diff per file, a switch per optional change, and the write button."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Label, Static, Switch
+
+from wizard.errors import UnparsableFile, WizardError
+from wizard.model import FileChange, Plan
+from wizard.tui import flow
+from wizard.tui.screens.base import StepScreen
+from wizard.tui.widgets import DiffView, StatusList
+
+
+class ReviewScreen(StepScreen):
+    """The plan as diffs; nothing is written before the primary button (or enter) is pressed."""
+
+    STEP = "Review"
+    HELP = (
+        "Each file the wizard would change is shown as a unified diff: `+` lines are added, "
+        "`-` lines removed.\n\n"
+        "Optional changes (the Tiltfile lines, the `.gitignore` entry) have a switch; turn it "
+        "off to leave that change out.\n\n"
+        "`enter` writes the files. `escape` goes back and writes nothing."
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.plan: Plan | None = None
+        self.error: str | None = None
+        self.hint = ""
+        self.changes: list[FileChange] = []
+
+    def build(self) -> None:
+        """Compute the plan for the app's choice; an unparsable file becomes the error shown."""
+        from wizard.plan import build_plan
+
+        self.plan, self.error, self.hint = None, None, ""
+        try:
+            self.plan = build_plan(self.wizard.findings, self.wizard.choice)
+        except UnparsableFile as error:
+            self.error = error.message
+            self.hint = "Fix that file or move it aside, then run the wizard again. Nothing was written."
+        except WizardError as error:
+            # An invalid value that slipped past the registry step; go back and change it.
+            self.error = error.message
+            self.hint = "Press escape to go back and change the registry. Nothing was written."
+        self.changes = flow.changed_files(self.plan) if self.plan else []
+
+    def compose_body(self) -> ComposeResult:
+        self.build()
+        with VerticalScroll(classes="step-body", id="review-body"):
+            if self.error:
+                yield StatusList([("fail", "Cannot write", self.error)], label_width=13, id="plan-error", classes="error-panel")
+                yield Static(self.hint, classes="hint")
+                return
+            if self.changes:
+                yield Static(
+                    "Nothing is written until you press the button. Turn a switch off to leave that change out.",
+                    classes="hint lead-hint",
+                )
+            yield from self._compose_changes()
+            with Horizontal(id="review-actions"):
+                yield Button(flow.write_button_label(len(self.changes)), id="write", variant="primary")
+
+    def _compose_changes(self) -> ComposeResult:
+        from wizard.plan import unified_diff
+
+        if not self.changes:
+            yield StatusList([("ok", "Nothing to change", "the files already hold this choice")], id="nothing")
+        for index, change in enumerate(self.changes):
+            with Vertical(classes="change"):
+                with Horizontal(classes="change-title"):
+                    if change.optional:
+                        yield Switch(value=True, id=f"include-{index}")
+                    yield Label(f"{self._relative(change)}  ·  {change.summary}", classes="change-label", markup=False)
+                yield DiffView(unified_diff(change, self.wizard.project_dir))
+        notices = self.plan.notices if self.plan else []
+        if notices:
+            yield StatusList([("info", "Note", notice) for notice in notices], label_width=5, id="notices")
+
+    def _relative(self, change: FileChange) -> str:
+        try:
+            return str(change.path.relative_to(self.wizard.project_dir))
+        except ValueError:
+            return flow.display_path(change.path)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self.error is None:
+            self.query_one("#write", Button).focus()
+
+    async def on_screen_resume(self) -> None:
+        # Back from Done: the files changed, so compute the plan again.
+        if self.wizard.written is not None:
+            await self.rebuild()
+
+    def show_findings(self) -> None:
+        # The project is read again after a write; the plan must follow it.
+        if self.wizard.written is not None and self.is_current:
+            self.call_later(self.rebuild)
+
+    async def rebuild(self) -> None:
+        """Compute the plan again and show it."""
+        await self.recompose()
+        if self.error is None:
+            self.query_one("#write", Button).focus()
+
+    def left_out(self) -> list[FileChange]:
+        """Return the optional changes whose switch is off."""
+        return [
+            change for index, change in enumerate(self.changes)
+            if change.optional and not self.query_one(f"#include-{index}", Switch).value
+        ]
+
+    def on_switch_changed(self, event: Switch.Changed) -> None:
+        count = len(self.changes) - len(self.left_out())
+        self.query_one("#write", Button).label = flow.write_button_label(count)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "write":
+            event.stop()
+            self.go_next()
+
+    def go_next(self) -> None:
+        """Write the kept changes and move to Done; a failed write stays here with the message."""
+        from wizard.files import apply_plan
+
+        if self.plan is None:
+            self.notify("Nothing can be written until the file above is fixed.", severity="error", timeout=4)
+            return
+        left_out = self.left_out()
+        plan = flow.without_changes(self.plan, left_out)
+        try:
+            written = apply_plan(plan) if not plan.empty else []
+        except WizardError as error:
+            self.notify(error.message, title="Write failed", severity="error", timeout=8)
+            return
+        previous = self.wizard.written or []
+        self.wizard.written = previous + [path for path in written if path not in previous]
+        self.wizard.left_out = left_out
+        self.wizard.reread_project()
+
+        from wizard.tui.screens.done import DoneScreen
+
+        self.app.push_screen(DoneScreen(written, left_out))
