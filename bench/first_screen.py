@@ -1,16 +1,25 @@
-"""Start an app headless, wait for its first screen to be painted, and exit (used by run.py)."""
+"""Start an app headless, exit once its first screen is up, and report nothing (used by run.py).
+
+`first` exits as soon as the app is ready, which Textual signals after the first screen is
+composed and painted; `settled` also waits for the messages pending then, so the probe results
+that arrive at start are rendered too.
+"""
 
 import sys
 from pathlib import Path
 
 
-async def quit_after_first_frame(pilot):
+async def exit_when_ready(pilot):
+    pilot.app.exit()
+
+
+async def exit_when_settled(pilot):
     await pilot.pause()
     pilot.app.exit()
 
 
 def main() -> None:
-    which, project = sys.argv[1], Path(sys.argv[2])
+    which, mode, project = sys.argv[1], sys.argv[2], Path(sys.argv[3])
     if which == "minimal":
         from textual.app import App
         from textual.widgets import Footer, Header, Static
@@ -26,7 +35,7 @@ def main() -> None:
         from wizard.tui.app import WizardApp
 
         app = WizardApp(project)
-    app.run(headless=True, auto_pilot=quit_after_first_frame)
+    app.run(headless=True, auto_pilot=exit_when_ready if mode == "first" else exit_when_settled)
 
 
 if __name__ == "__main__":

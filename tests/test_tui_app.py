@@ -16,7 +16,8 @@ from wizard.tui.screens.done import DoneScreen
 from wizard.tui.screens.project import ProjectScreen
 from wizard.tui.screens.registry import RegistryScreen
 from wizard.tui.screens.review import ReviewScreen
-from wizard.tui.widgets import HelpScreen, StatusList
+from wizard.tui.help import HelpScreen
+from wizard.tui.widgets import StatusList
 
 SIZE = (100, 32)
 ECR_HOST = "123456789012.dkr.ecr.us-west-2.amazonaws.com"
@@ -112,7 +113,7 @@ async def test_app_escape_from_done_shows_review_again(project):
         await pilot.press("enter", "enter", "enter", "enter")
         await pilot.pause()
         assert isinstance(app.screen, DoneScreen)
-        await app.workers.wait_for_complete()
+        await app.wait_for_probes()
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
@@ -296,7 +297,7 @@ async def test_app_failed_probe_shows_warning_row(project, monkeypatch):
     monkeypatch.setattr(wizard.probes.docker_config, "probe_docker", broken_probe)
     app = WizardApp(project, env={"HOME": str(project.parent)})
     async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
+        await app.wait_for_probes()
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
@@ -323,7 +324,7 @@ async def test_app_probe_row_checking_until_result(project, monkeypatch):
         rows = app.screen.query_one("#probe-rows", StatusList).rows
         assert ("pending", "Docker config", "checking") in rows
         release.set()
-        await app.workers.wait_for_complete()
+        await app.wait_for_probes()
         await pilot.pause()
         states = {label: state for state, label, _ in app.screen.query_one("#probe-rows", StatusList).rows}
         assert states["Docker config"] != "pending"
@@ -333,7 +334,7 @@ async def test_app_probe_row_checking_until_result(project, monkeypatch):
 async def test_app_live_probes_read_project(project):
     app = WizardApp(project, env={"HOME": str(project.parent)})
     async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
+        await app.wait_for_probes()
         await pilot.pause()
         assert app.findings.project.images == ["acme/api", "web", "tools/batch"]
         assert app.findings.cluster.kind == "none"

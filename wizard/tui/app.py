@@ -1,7 +1,9 @@
-"""The Textual wizard: runs the probes in thread workers and walks through the five steps."""
+"""The Textual wizard: runs the probes in background threads and walks through the five steps."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -23,7 +25,6 @@ from wizard.model import (
     RegistryOption,
 )
 from wizard.tui import flow
-from wizard.tui.widgets import HelpScreen
 
 # Each probe's own calls are bounded by this many seconds.
 PROBE_TIMEOUT = 2.0
@@ -70,6 +71,7 @@ class WizardApp(App[int]):
         self.findings = findings if findings is not None else Findings()
         self.initial_context = context_name
         self.probe_errors: dict[str, str] = {}
+        self.probe_threads: list[threading.Thread] = []
         # Given findings keep their registry result per context, so switching back restores it.
         self.registry_by_context: dict[str, LocalRegistryResult] = {}
         if findings is not None and findings.cluster and findings.local_registry:
@@ -114,7 +116,12 @@ class WizardApp(App[int]):
     # -- probes ----------------------------------------------------------------------------
 
     def run_probe(self, probe: str, call: Callable[[], object], context: str = "") -> None:
-        """Start `call` in a thread worker of its own group; its result arrives as ProbeFinished."""
+        """Start `call` in a daemon thread; its result arrives as a ProbeFinished message.
+
+        Daemon threads rather than Textual's thread workers: the app waits for its workers when
+        it exits, so ctrl+q would hang until a slow exec plugin or API request gave up. Probes
+        only read, so leaving one behind at exit loses nothing.
+        """
 
         def task() -> None:
             try:
@@ -123,7 +130,15 @@ class WizardApp(App[int]):
                 result, error = None, _failure_text(exc)
             self.post_message(ProbeFinished(probe, result, error, context))
 
-        self.run_worker(task, thread=True, group=probe, exclusive=True, exit_on_error=False)
+        thread = threading.Thread(target=task, name=f"probe-{probe}", daemon=True)
+        self.probe_threads = [running for running in self.probe_threads if running.is_alive()]
+        self.probe_threads.append(thread)
+        thread.start()
+
+    async def wait_for_probes(self) -> None:
+        """Wait until every probe thread started so far has finished (used by tests)."""
+        while any(thread.is_alive() for thread in self.probe_threads):
+            await asyncio.sleep(0.01)
 
     def on_probe_finished(self, message: ProbeFinished) -> None:
         """Store a probe's result (or a warning for its failure) and refresh the screens."""
@@ -205,6 +220,7 @@ class WizardApp(App[int]):
 
     def action_help(self) -> None:
         """Show the help text of the current step."""
+        from wizard.tui.help import HelpScreen
         from wizard.tui.screens.base import StepScreen
 
         if isinstance(self.screen, StepScreen):

@@ -8,7 +8,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer
-from textual.widgets._collapsible import CollapsibleTitle
 
 from wizard.tui import flow
 from wizard.tui.widgets import StepHeader
@@ -58,9 +57,13 @@ class StepScreen(Screen):
 
     def action_continue(self) -> None:
         """Accept what the step shows and go to the next one."""
-        if isinstance(self.focused, CollapsibleTitle):
-            # The Advanced fields open with enter, as the collapsible's own binding would do.
-            self.focused.action_toggle_collapsible()
+        from textual.widgets import Collapsible
+
+        # The Advanced fields open with enter, as the collapsible's own binding would do; its
+        # title widget is not exported, so it is recognised by its parent.
+        focused = self.focused
+        if focused is not None and isinstance(focused.parent, Collapsible):
+            focused.parent.collapsed = not focused.parent.collapsed
             return
         self.go_next()
 
