@@ -27,6 +27,7 @@ class FakeCluster:
     hosting: str | None = None  # the localRegistryHosting.v1 value; None: no ConfigMap
     configmap_annotations: dict[str, str] = field(default_factory=dict)
     configmap_status: int = 200  # 403 serves a Forbidden Status instead of the ConfigMap
+    forbidden_message: str = 'configmaps "local-registry-hosting" is forbidden: User "system:anonymous" cannot get resource'
     service_node_port: int | None = None  # None: no microk8s registry Service
     node_annotations: dict[str, str] = field(default_factory=dict)
     node_runtime: str = "containerd://1.7.13"
@@ -154,8 +155,7 @@ def _status(code: int, reason: str, message: str) -> dict:
 
 def _configmap(cluster: FakeCluster) -> tuple[int, dict]:
     if cluster.configmap_status == 403:
-        message = 'configmaps "local-registry-hosting" is forbidden: User "system:anonymous" cannot get resource'
-        return 403, _status(403, "Forbidden", message)
+        return 403, _status(403, "Forbidden", cluster.forbidden_message)
     if cluster.hosting is None:
         return 404, _status(404, "NotFound", 'configmaps "local-registry-hosting" not found')
     metadata = {"name": "local-registry-hosting", "namespace": "kube-public", "annotations": cluster.configmap_annotations}

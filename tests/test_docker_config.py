@@ -291,3 +291,15 @@ def test_helper_for_host_docker_hub_names():
 def test_helper_for_host_ignores_wildcard_keys():
     docker = DockerResult(cred_helpers={"*.dkr.ecr.*.amazonaws.com": "ecr-login"})
     assert helper_for_host(docker, "123456789012.dkr.ecr.us-east-1.amazonaws.com") is None
+
+
+def test_docker_config_warnings_escape_control_chars(env, home):
+    write_config(home, {"credHelpers": {"evil\x1b[2J.example": "gone\x1b]0;owned\x07"}})
+    result = probe_docker({**env, "DOCKER_CONTEXT": "colima", "DOCKER_HOST": "tcp://host\x1b[2J:2375"})
+    assert codes(result) == ["docker-credential-helper-missing", "docker-host-overrides-context"]
+    for warning in result.warnings:
+        assert "\x1b" not in warning.message
+        assert "\x07" not in warning.message
+    assert '"evil\\x1b[2J.example"' in result.warnings[0].message
+    assert "docker-credential-gone\\x1b]0;owned\\x07 is not on PATH" in result.warnings[0].message
+    assert "tcp://host\\x1b[2J:2375" in result.warnings[1].message

@@ -3,6 +3,7 @@
 import base64
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import textwrap
@@ -13,6 +14,7 @@ import trustme
 
 from kubeapi_server import FakeCluster, FakeKubeApi, closed_port, fake_kube, start_tls_kube_api  # noqa: F401
 from wizard.model import Context
+from wizard.probes import kubecreds
 from wizard.probes.kubeapi import KubeClient, get_json
 
 TOKEN = "s3cret-token-value"
@@ -370,15 +372,31 @@ def test_kubeapi_exec_plugin_client_certificate(ca, tmp_path):
     assert result.ok
 
 
-def test_kubeapi_exec_plugin_failure_hides_stdout(fake_kube, tmp_path):
+def test_kubeapi_exec_plugin_failure_hides_output(fake_kube, tmp_path):
     user = {"exec": exec_plugin(tmp_path, {"token": TOKEN}, exit_code=1)}
 
     result = get_json(ctx(fake_kube.url, user=user), "/version")
 
     assert result.error == "credentials"
-    assert "token expired, log in again" in result.message
+    assert result.credentials_failed
+    assert "token expired, log in again" not in result.message
     assert TOKEN not in result.message
+    assert f"{sys.executable} failed with exit status 1" in result.message
+    assert "`kubectl --context test get nodes`" in result.message
     assert fake_kube.requests == []
+
+
+def test_kubeapi_exec_plugin_killed_by_signal(fake_kube, tmp_path):
+    config = {
+        "apiVersion": "client.authentication.k8s.io/v1",
+        "command": sys.executable,
+        "args": ["-c", "import os, signal; os.kill(os.getpid(), signal.SIGKILL)"],
+    }
+
+    result = get_json(ctx(fake_kube.url, user={"exec": config}), "/version")
+
+    assert result.error == "credentials"
+    assert "stopped by signal 9" in result.message
 
 
 def test_kubeapi_exec_plugin_not_found(fake_kube, tmp_path):
@@ -399,10 +417,77 @@ def test_kubeapi_exec_plugin_slow_times_out(fake_kube, tmp_path):
     user = {"exec": exec_plugin(tmp_path, {"token": TOKEN}, sleep=5)}
     started = time.monotonic()
 
-    result = get_json(ctx(fake_kube.url, user=user), "/version", timeout=0.5)
+    result = get_json(ctx(fake_kube.url, user=user), "/version", exec_timeout=0.3)
 
     assert result.error == "timeout"
+    assert result.credentials_failed
     assert time.monotonic() - started < 1.5
+    assert f"{sys.executable} did not finish within 0.3 s" in result.message
+    assert "`kubectl --context test get nodes`" in result.message
+    assert fake_kube.requests == []
+
+
+def test_kubeapi_exec_plugin_time_not_in_api_timeout(fake_kube, tmp_path):
+    fake_kube.cluster.token = TOKEN
+    user = {"exec": exec_plugin(tmp_path, {"token": TOKEN}, sleep=0.6)}
+
+    result = get_json(ctx(fake_kube.url, user=user), "/version", timeout=0.4)
+
+    assert result.ok
+
+
+def test_kubeapi_exec_plugin_default_budget(fake_kube, monkeypatch):
+    budgets = []
+
+    def slow_run(argv, **kwargs):
+        budgets.append(kwargs["timeout"])
+        raise subprocess.TimeoutExpired(argv, kwargs["timeout"])
+
+    monkeypatch.setattr(kubecreds.subprocess, "run", slow_run)
+    config = {"apiVersion": "client.authentication.k8s.io/v1", "command": "cloud-auth-plugin"}
+
+    result = get_json(ctx(fake_kube.url, user={"exec": config}), "/version", timeout=2.0)
+
+    assert budgets == [5.0]
+    assert "cloud-auth-plugin did not finish within 5 s" in result.message
+
+
+def test_kubeapi_credentials_failed_flag(fake_kube, tmp_path):
+    auth_provider = get_json(ctx(fake_kube.url, user={"auth-provider": {"name": "oidc"}}), "/version")
+    missing_key = get_json(
+        ctx("https://127.0.0.1:1", {"insecure-skip-tls-verify": True},
+            {"client-certificate": str(tmp_path / "c.crt"), "client-key": str(tmp_path / "c.key")}),
+        "/version",
+    )
+    missing_authority = get_json(ctx("https://127.0.0.1:1", {"certificate-authority": str(tmp_path / "ca.crt")}), "/version")
+    unreachable = get_json(ctx(f"http://127.0.0.1:{closed_port()}"), "/version")
+
+    assert auth_provider.credentials_failed
+    assert missing_key.credentials_failed
+    assert not missing_authority.credentials_failed
+    assert not unreachable.credentials_failed
+
+
+def test_kubeapi_status_message_escaped(fake_kube):
+    fake_kube.cluster.configmap_status = 403
+    fake_kube.cluster.forbidden_message = "denied\x1b[2J\x1b]0;owned\x07"
+
+    result = get_json(ctx(fake_kube.url), "/api/v1/namespaces/kube-public/configmaps/local-registry-hosting")
+
+    assert result.error == "forbidden"
+    assert "\x1b" not in result.message
+    assert "\x07" not in result.message
+    assert "denied\\x1b[2J" in result.message
+
+
+def test_kubeapi_context_name_escaped():
+    context = Context(name="dead\x1b[2J", server="")
+
+    result = get_json(context, "/version")
+
+    assert result.error == "config"
+    assert "\x1b" not in result.message
+    assert 'Context "dead\\x1b[2J"' in result.message
 
 
 def test_kubeapi_exec_plugin_old_api_version(fake_kube):

@@ -258,3 +258,20 @@ def test_select_context_by_name_and_default(tmp_path):
     assert select_context(result, None).name == "dev"
     assert select_context(result, "prod").name == "prod"
     assert select_context(result, "absent") is None
+
+
+def test_kubeconfig_warnings_escape_control_chars(tmp_path):
+    document = config([("dev", "c1\x1b[2J", "u1")], [], current="dev")
+    document["contexts"].append({"name": "x", "context": {"cluster": "c1", "user": "u1"}})
+    path = write(tmp_path / "a.yaml", document)
+    gone = write(tmp_path / "b.yaml", config(current="gone\x1b]0;owned\x07"))
+
+    entry_missing = load_kubeconfig(env_for(tmp_path, path))
+    context_missing = load_kubeconfig(env_for(tmp_path, gone, path))
+
+    for result in (entry_missing, context_missing):
+        message = result.warnings[0].message
+        assert "\x1b" not in message
+        assert "\x07" not in message
+    assert 'cluster "c1\\x1b[2J"' in entry_missing.warnings[0].message
+    assert '"gone\\x1b]0;owned\\x07"' in context_missing.warnings[0].message

@@ -1,6 +1,7 @@
 """Tests for finding the registry a cluster advertises, against the fake API server."""
 
 import socket
+import sys
 import threading
 import time
 
@@ -13,6 +14,10 @@ from wizard.probes.kubeconfig import load_kubeconfig
 from wizard.probes.local_registry import probe_local_registry, registry_host_warnings, registry_hostname
 
 REMOTE_NAME = "api.remote-cluster.example"
+# An exec credential plugin that takes 0.7 s, longer than the API timeout the test uses.
+PLUGIN_PRINTING_TOKEN = "import json, time; time.sleep(0.7); print(json.dumps(" + repr(
+    {"apiVersion": "client.authentication.k8s.io/v1", "kind": "ExecCredential", "status": {"token": "t"}}
+) + "))"
 
 
 def ctx(server: str, user: dict | None = None) -> Context:
@@ -239,14 +244,75 @@ def test_local_registry_unreachable_cluster():
     assert codes(result) == ["cluster-unreachable"]
 
 
-def test_local_registry_unusable_credentials_unreachable(fake_kube):
+def test_local_registry_auth_provider_credentials_failed(fake_kube):
     user = {"auth-provider": {"name": "oidc"}}
 
     result = probe_local_registry(ctx(fake_kube.url, user), cluster())
 
-    assert result.reachable is False
-    assert codes(result) == ["cluster-unreachable"]
+    assert result.reachable is None
+    assert codes(result) == ["cluster-credentials-failed"]
     assert "oidc" in result.warnings[0].message
+    assert 'credentials of user "test-user" could not be obtained' in result.warnings[0].message
+    assert fake_kube.requests == []
+
+
+def test_local_registry_exec_failure_credentials_failed(fake_kube):
+    plugin = {
+        "apiVersion": "client.authentication.k8s.io/v1",
+        "command": sys.executable,
+        "args": ["-c", "import sys; print('secret-in-stderr', file=sys.stderr); sys.exit(3)"],
+    }
+
+    result = probe_local_registry(ctx(fake_kube.url, {"exec": plugin}), cluster())
+
+    assert result.reachable is None
+    assert codes(result) == ["cluster-credentials-failed"]
+    assert "exit status 3" in result.warnings[0].message
+    assert "secret-in-stderr" not in result.warnings[0].message
+
+
+def test_local_registry_missing_certificate_file_credentials_failed(tmp_path):
+    user = {"client-certificate": str(tmp_path / "absent.crt"), "client-key": str(tmp_path / "absent.key")}
+    context = Context(name="test", cluster="test-cluster", user="test-user", server="https://127.0.0.1:1",
+                      cluster_entry={"server": "https://127.0.0.1:1", "insecure-skip-tls-verify": True}, user_entry=user)
+
+    result = probe_local_registry(context, cluster())
+
+    assert result.reachable is None
+    assert codes(result) == ["cluster-credentials-failed"]
+    assert "absent.crt" in result.warnings[0].message
+
+
+def test_local_registry_missing_server_not_asked():
+    result = probe_local_registry(ctx(""), cluster())
+
+    assert result.reachable is None
+    assert codes(result) == ["cluster-config-invalid"]
+
+
+def test_local_registry_slow_exec_plugin_keeps_api_time(fake_kube, tmp_path):
+    fake_kube.cluster.hosting = "host: localhost:5000\n"
+    plugin = {
+        "apiVersion": "client.authentication.k8s.io/v1",
+        "command": sys.executable,
+        "args": ["-c", PLUGIN_PRINTING_TOKEN],
+    }
+
+    result = probe_local_registry(ctx(fake_kube.url, {"exec": plugin}), cluster(), timeout=0.5)
+
+    assert result.reachable is True
+    assert result.hosting.host == "localhost:5000"
+
+
+def test_local_registry_unreachable_escapes_context_name():
+    context = ctx(f"http://127.0.0.1:{closed_port()}")
+    context.name = "dead\x1b[2J"
+
+    result = probe_local_registry(context, cluster())
+
+    assert result.reachable is False
+    assert "\x1b" not in result.warnings[0].message
+    assert 'context "dead\\x1b[2J"' in result.warnings[0].message
 
 
 def test_local_registry_unauthorized_warns(fake_kube):

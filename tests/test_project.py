@@ -1,8 +1,10 @@
 """Tests for the project probe: Tiltfile reading, tilt_option.json and the .gitignore check."""
 
+import os
 import shutil
 import subprocess
 import textwrap
+import threading
 import time
 
 import pytest
@@ -326,6 +328,8 @@ MATCHER_CASES = [
     ("**/sub/tilt_option.json\n", False),
     ("tilt_option.json\n!*\n", False),
     ("\\!tilt_option.json\n", False),
+    ("\ufefftilt_option.json\n", True),
+    ("tilt_option.json\n!tilt_option.json\n/tilt_option.json\n", True),
 ]
 
 
@@ -471,3 +475,240 @@ def test_project_gitignore_beats_info_exclude(project):
     (project / ".git" / "info" / "exclude").write_text("tilt_option.json\n")
     (project / ".gitignore").write_text("tilt_option.json\n")
     assert probe_project(project).gitignored
+
+
+@needs_git
+def test_project_gitignore_negation_in_git_repo(project):
+    git(project, "init", "-q")
+    (project / ".gitignore").write_text("tilt_option.json\n!tilt_option.json\n")
+    result = probe_project(project)
+    assert result.gitignored is False
+    assert result.gitignore_source is None
+
+
+@needs_git
+def test_project_gitignore_reignored_in_git_repo(project):
+    git(project, "init", "-q")
+    (project / ".gitignore").write_text("tilt_option.json\n!tilt_option.json\ntilt_option.json\n")
+    result = probe_project(project)
+    assert result.gitignored is True
+    assert result.gitignore_source == ".gitignore:3:tilt_option.json"
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [("tilt_option.json\n!tilt_option.json\n", False), ("tilt_option.json\n!tilt_option.json\ntilt_option.json\n", True)],
+    ids=["negated", "reignored"],
+)
+def test_project_gitignore_negation_without_git(project, tmp_path, monkeypatch, content, expected):
+    empty_path = tmp_path / "empty-path"
+    empty_path.mkdir()
+    monkeypatch.setenv("PATH", str(empty_path))
+    (project / ".gitignore").write_text(content)
+    assert probe_project(project).gitignored is expected
+
+
+# --- tilt_option.json tracked by git -------------------------------------------------------------
+
+
+def commit_all(directory):
+    git(directory, "add", "-A")
+    git(directory, "-c", "user.name=Test", "-c", "user.email=test@example.test", "commit", "-q", "-m", "add files")
+
+
+@needs_git
+def test_project_option_file_tracked_warns(project):
+    git(project, "init", "-q")
+    (project / "tilt_option.json").write_text('{"default_registry": "ttl.sh/me"}\n')
+    commit_all(project)
+    (project / ".gitignore").write_text("tilt_option.json\n")
+
+    result = probe_project(project)
+
+    assert result.gitignored
+    assert result.option_file_tracked
+    assert "option-file-tracked" in codes(result)
+    message = result.warnings[codes(result).index("option-file-tracked")].message
+    assert "committed to git" in message
+    assert "`git rm --cached tilt_option.json`" in message
+
+
+@needs_git
+def test_project_option_file_untracked(project):
+    git(project, "init", "-q")
+    (project / "Tiltfile").write_text(DOCUMENTED_PATTERN)
+    commit_all(project)
+    (project / "tilt_option.json").write_text("{}\n")
+
+    result = probe_project(project)
+
+    assert not result.option_file_tracked
+    assert "option-file-tracked" not in codes(result)
+
+
+def test_project_option_file_tracked_outside_work_tree(project):
+    (project / "tilt_option.json").write_text("{}\n")
+    assert not probe_project(project).option_file_tracked
+
+
+# --- read_json paths built from pieces, parse state, default_registry lines ----------------------
+
+BUILT_PATHS = [
+    "read_json(os.path.join(config.main_dir, 'tilt_option.json'), default={})",
+    "read_json(config.main_dir + '/tilt_option.json', default={})",
+    "read_json(path=os.path.join(config.main_dir, 'tilt_option.json'))",
+    "read_json(f'{config.main_dir}/tilt_option.json')",
+]
+
+
+@pytest.mark.parametrize("broken", ["", "x = (\n"], ids=["ast", "fallback"])
+@pytest.mark.parametrize("reader", BUILT_PATHS)
+def test_project_read_json_built_path(project, reader, broken):
+    text = f"settings = {reader}\ndefault_registry(settings.get('default_registry', 'gcr.io/team'))\n"
+    write(project / "Tiltfile", text + broken)
+    result = probe_project(project)
+    assert result.reads_option_file
+    assert result.default_registry_call.reads_option_file
+    assert result.team_default == "gcr.io/team"
+    assert "tiltfile-ignores-option-file" not in codes(result)
+
+
+@pytest.mark.parametrize("broken", ["", "x = (\n"], ids=["ast", "fallback"])
+@pytest.mark.parametrize(
+    "reader",
+    [
+        "read_json(os.path.join(config.main_dir, 'my_tilt_option.json'))",
+        "read_json(os.path.join(config.main_dir, 'tilt_option.json.bak'))",
+        "read_json('other.json', default={'note': 'tilt_option.json'})",
+    ],
+)
+def test_project_read_json_other_file(project, reader, broken):
+    write(project / "Tiltfile", f"settings = {reader}\n" + broken)
+    result = probe_project(project)
+    assert not result.reads_option_file
+    assert "tiltfile-ignores-option-file" in codes(result)
+
+
+def test_project_tiltfile_parsed_flag(project):
+    write(project / "Tiltfile", "docker_build('app', '.')\n")
+    assert probe_project(project).tiltfile_parsed is True
+    write(project / "Tiltfile", "docker_build('app', '.')\nx = (\n")
+    assert probe_project(project).tiltfile_parsed is False
+
+
+def test_project_tiltfile_parsed_without_tiltfile(project):
+    assert probe_project(project).tiltfile_parsed is False
+
+
+def test_project_default_registry_lines(project):
+    write(project / "Tiltfile", "default_registry('a.io')\ndocker_build('x', '.')\ndefault_registry('b.io')\n")
+    assert probe_project(project).default_registry_lines == [1, 3]
+
+
+def test_project_default_registry_lines_empty(project):
+    write(project / "Tiltfile", "docker_build('x', '.')\n")
+    assert probe_project(project).default_registry_lines == []
+
+
+# --- files that are not regular files ------------------------------------------------------------
+
+
+def probe_within(directory, seconds=5.0):
+    """Run probe_project in a thread and fail, rather than hang the suite, if it blocks."""
+    outcome = []
+    thread = threading.Thread(target=lambda: outcome.append(probe_project(directory)), daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert outcome, f"probe_project did not return within {seconds} s"
+    return outcome[0]
+
+
+def make_special(path, kind):
+    if kind == "directory":
+        path.mkdir()
+    else:
+        os.mkfifo(path)
+
+
+SPECIAL_KINDS = ["directory", pytest.param("fifo", marks=pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs"))]
+
+
+@pytest.mark.parametrize("kind", SPECIAL_KINDS)
+def test_project_tiltfile_not_regular(project, kind):
+    make_special(project / "Tiltfile", kind)
+    result = probe_within(project)
+    assert result.tiltfile_text is None
+    assert "tiltfile-unreadable" in codes(result)
+    message = result.warnings[codes(result).index("tiltfile-unreadable")].message
+    assert f"{project / 'Tiltfile'} is not a regular file" in message
+
+
+@pytest.mark.parametrize("kind", SPECIAL_KINDS)
+def test_project_option_file_not_regular(project, kind):
+    make_special(project / "tilt_option.json", kind)
+    result = probe_within(project)
+    assert result.options is None
+    assert f"{project / 'tilt_option.json'} is not a regular file" in result.option_error
+    assert "option-file-unreadable" in codes(result)
+
+
+@pytest.mark.parametrize("kind", SPECIAL_KINDS)
+def test_project_gitignore_not_regular(project, kind):
+    make_special(project / ".gitignore", kind)
+    started = time.monotonic()
+    result = probe_within(project)
+    assert time.monotonic() - started < 1.5
+    assert not result.gitignored
+    assert "gitignore-unreadable" in codes(result)
+    message = result.warnings[codes(result).index("gitignore-unreadable")].message
+    assert f"{project / '.gitignore'} is not a regular file" in message
+
+
+def test_gitignore_matcher_fifo(tmp_path):
+    os.mkfifo(tmp_path / ".gitignore")
+    outcome = []
+    thread = threading.Thread(
+        target=lambda: outcome.append(match_gitignore_file(tmp_path / ".gitignore", "tilt_option.json")), daemon=True
+    )
+    thread.start()
+    thread.join(5)
+    assert outcome == [(False, None)]
+
+
+# --- tilt_option.json that Python's json accepts but JSON does not ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ('{"timeout": NaN}', "NaN is not a JSON value"),
+        ('{"timeout": Infinity}', "Infinity is not a JSON value"),
+        ('{"timeout": -Infinity}', "-Infinity is not a JSON value"),
+        ('{"default_registry": "a.io", "default_registry": "b.io"}', 'the key "default_registry" appears more than once'),
+        ('{"user": {"x": 1, "x": 2}}', 'the key "x" appears more than once'),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ],
+    ids=["nan", "infinity", "negative-infinity", "duplicate-key", "nested-duplicate-key", "deep-nesting"],
+)
+def test_project_option_file_rejected_json(project, text, reason):
+    (project / "tilt_option.json").write_text(text)
+    result = probe_project(project)
+    assert result.options is None
+    assert result.option_error.startswith("tilt_option.json: invalid JSON")
+    assert reason in result.option_error
+    assert "option-file-invalid" in codes(result)
+
+
+def test_project_option_file_duplicate_key_escaped(project):
+    (project / "tilt_option.json").write_text('{"a\\u001b[2J": 1, "a\\u001b[2J": 2}')
+    result = probe_project(project)
+    assert "\x1b" not in result.option_error
+    assert "a\\x1b[2J" in result.option_error
+
+
+def test_project_image_warning_escapes_control_chars(project):
+    write(project / "Tiltfile", 'docker_build("localhost:5000/app\\x1b[2J", ".")\n')
+    result = probe_project(project)
+    message = result.warnings[codes(result).index("image-has-registry-host")].message
+    assert "\x1b" not in message
+    assert "localhost:5000/app\\x1b[2J" in message

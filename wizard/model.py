@@ -131,7 +131,9 @@ class RegistryHosting:
 class LocalRegistryResult:
     """What the Kubernetes API said about the cluster's own registry."""
 
-    reachable: bool | None = None  # None: not asked (no context)
+    # True: the API responded. False: a network failure or timeout. None: the API was never contacted,
+    # because there is no context or its kubeconfig entry or credentials could not be used.
+    reachable: bool | None = None
     hosting: RegistryHosting | None = None
     node_runtime: str | None = None  # e.g. "containerd://1.7.1", from the first node
     microk8s_registry_missing: bool = False
@@ -182,6 +184,9 @@ class ProjectResult:
     gitignored: bool = False
     gitignore_source: str | None = None  # e.g. ".gitignore:3:tilt_option.json"
     warnings: list[ProbeWarning] = field(default_factory=list)
+    default_registry_lines: list[int] = field(default_factory=list)  # every default_registry call, in order
+    tiltfile_parsed: bool = False  # Python's parser read the Tiltfile, so its calls are located exactly
+    option_file_tracked: bool = False  # git tracks tilt_option.json, so .gitignore does not hide it
 
     @property
     def team_default(self) -> str | None:
@@ -263,6 +268,8 @@ class Plan:
     changes: list[FileChange] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     tiltfile_snippet: str | None = None  # lines that read tilt_option.json, when the Tiltfile lacks them
+    # The line of the default_registry call that the snippet replaces; None: add the snippet near the top.
+    snippet_replaces_line: int | None = None
 
     @property
     def empty(self) -> bool:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from wizard.model import DockerResult, ProbeWarning
 from wizard.registry_hosts import DOCKER_HUB_KEY, docker_config_key, registry_host  # noqa: F401
+from wizard.text import escape_control_chars
 
 _ECR_WILDCARD = re.compile(r"^\*\.dkr\.ecr(-fips)?\.\*\.")
 
@@ -72,7 +73,9 @@ def _read_config(result: DockerResult) -> dict | None:
         result.config_state = "unreadable"
         reason = error.strerror or type(error).__name__
         result.warnings.append(
-            ProbeWarning("docker-config-unreadable", f"Cannot read the Docker config {path}: {reason}.")
+            ProbeWarning(
+                "docker-config-unreadable", f"Cannot read the Docker config {escape_control_chars(path)}: {reason}."
+            )
         )
         return None
 
@@ -86,7 +89,7 @@ def _read_config(result: DockerResult) -> dict | None:
         result.warnings.append(
             ProbeWarning(
                 "docker-config-invalid",
-                f"The Docker config {path} is invalid: {problem}. "
+                f"The Docker config {escape_control_chars(path)} is invalid: {problem}. "
                 "Docker cannot read it, and the wizard will not rewrite it, so fix or remove it first.",
             )
         )
@@ -160,7 +163,8 @@ def _read_credentials(config: dict, result: DockerResult) -> None:
 def _field_warning(path: Path | None, field: str, expected: str) -> ProbeWarning:
     return ProbeWarning(
         "docker-config-field-invalid",
-        f"{field} in the Docker config {path} is not {expected}, so Docker rejects the file until it is fixed.",
+        f"{escape_control_chars(field)} in the Docker config {escape_control_chars(path)} is not {expected}, "
+        "so Docker rejects the file until it is fixed.",
     )
 
 
@@ -192,13 +196,15 @@ def _check_credentials(result: DockerResult, search_path: str) -> None:
 
 
 def _missing_helper_warning(result: DockerResult, name: str, binary: str) -> ProbeWarning:
-    users = [f'credHelpers entry "{host}"' for host, helper in result.cred_helpers.items() if helper == name]
+    hosts = [host for host, helper in result.cred_helpers.items() if helper == name]
+    users = [f'credHelpers entry "{escape_control_chars(host)}"' for host in hosts]
     if result.creds_store == name:
         users.insert(0, "credsStore")
     return ProbeWarning(
         "docker-credential-helper-missing",
-        f"{binary} is not on PATH, but the Docker config names it ({', '.join(users)}). "
-        f"Docker cannot get credentials from it until {binary} is installed or the entry is removed.",
+        f"{escape_control_chars(binary)} is not on PATH, but the Docker config names it ({', '.join(users)}). "
+        f"Docker cannot get credentials from it until {escape_control_chars(binary)} is installed or the entry "
+        "is removed.",
     )
 
 
@@ -209,8 +215,9 @@ def _wildcard_warning(host: str, helper: str) -> ProbeWarning:
         exact = host.replace("*", "<name>").replace("?", "<c>")
     return ProbeWarning(
         "docker-credhelpers-wildcard",
-        f'credHelpers key "{host}" contains a wildcard, but Docker matches exact hosts only, '
-        f'so no registry uses it. Add one entry per registry host, such as "{exact}": "{helper}".',
+        f'credHelpers key "{escape_control_chars(host)}" contains a wildcard, but Docker matches exact hosts only, '
+        f'so no registry uses it. Add one entry per registry host, such as '
+        f'"{escape_control_chars(exact)}": "{escape_control_chars(helper)}".',
     )
 
 
@@ -227,7 +234,7 @@ def _read_docker_host(config: dict, config_dir: Path, env: Mapping[str, str], re
         result.warnings.append(
             ProbeWarning(
                 "docker-host-overrides-context",
-                f"DOCKER_HOST is set to {result.docker_host}, so Docker ignores the Docker context "
+                f"DOCKER_HOST is set to {escape_control_chars(result.docker_host)}, so Docker ignores the context "
                 f"{context!r}. Unset DOCKER_HOST to use the context.",
             )
         )
@@ -245,15 +252,17 @@ def _context_endpoint(config_dir: Path, context: str, result: DockerResult) -> s
         result.warnings.append(
             ProbeWarning(
                 "docker-context-not-found",
-                f"The Docker context {context!r} is not defined because {meta_path} is missing. "
+                f"The Docker context {context!r} is not defined because {escape_control_chars(meta_path)} is missing. "
                 "Docker commands fail until you run `docker context use default` or create the context.",
             )
         )
         return None
-    except (OSError, UnicodeDecodeError, ValueError) as error:
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as error:
         result.warnings.append(
             ProbeWarning(
-                "docker-context-invalid", f"Cannot read the Docker context {context!r} from {meta_path}: {error}."
+                "docker-context-invalid",
+                f"Cannot read the Docker context {context!r} from {escape_control_chars(meta_path)}: "
+                f"{escape_control_chars(error)}.",
             )
         )
         return None

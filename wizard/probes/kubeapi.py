@@ -13,7 +13,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from wizard.model import Context
-from wizard.probes.kubecreds import CredentialError, load_client_certificate, run_exec_plugin
+from wizard.probes.kubecreds import EXEC_TIMEOUT, CredentialError, load_client_certificate, run_exec_plugin
+from wizard.text import escape_control_chars
 
 DEFAULT_TIMEOUT = 2.0
 # Larger bodies are cut off: the probes read one ConfigMap, one Service and one node.
@@ -36,6 +37,8 @@ class ApiResult:
     body: Any = None
     error: str | None = None
     message: str = ""
+    # The API was not contacted because the user's credentials could not be obtained or loaded.
+    credentials_failed: bool = False
 
     @property
     def ok(self) -> bool:
@@ -72,9 +75,9 @@ class _Target:
 
 
 class _SetupError(Exception):
-    def __init__(self, kind: str, message: str) -> None:
+    def __init__(self, kind: str, message: str, credentials_failed: bool = False) -> None:
         super().__init__(message)
-        self.result = ApiResult(error=kind, message=message)
+        self.result = ApiResult(error=kind, message=message, credentials_failed=credentials_failed)
 
 
 class _HTTPSConnection(http.client.HTTPSConnection):
@@ -93,32 +96,36 @@ class _HTTPSConnection(http.client.HTTPSConnection):
 class KubeClient:
     """GET requests to the API server of one context, all within one deadline.
 
+    The constructor obtains the credentials first, running an exec plugin for up to
+    `exec_timeout` seconds. The `timeout` deadline for the requests starts after that.
     A kubeconfig entry that cannot be used (a missing certificate file, a failing exec
     plugin, an auth-provider, a field of the wrong type) does not raise. It is kept in
     `setup_error` and returned by every `get`. `get` is safe to call from several threads.
     """
 
-    def __init__(self, context: Context, timeout: float = DEFAULT_TIMEOUT, deadline: Deadline | None = None) -> None:
+    def __init__(self, context: Context, timeout: float = DEFAULT_TIMEOUT, exec_timeout: float = EXEC_TIMEOUT) -> None:
         self.context = context
-        self.deadline = deadline or Deadline(timeout)
         self.setup_error: ApiResult | None = None
         self._headers = {"Accept": "application/json", "User-Agent": "tilt-registry-wizard"}
         self._tls: ssl.SSLContext | None = None
         self._server_name = ""
         try:
             self._target = _parse_server(context)
-            self._configure()
+            self._configure(exec_timeout)
         except _SetupError as error:
             self.setup_error = error.result
         except (TypeError, ValueError, AttributeError):
             # A hand-edited kubeconfig can hold a list or number where a string belongs.
-            message = f'The kubeconfig entries of context "{context.name}" have a field of the wrong type.'
+            name = escape_control_chars(context.name)
+            message = f'The kubeconfig entries of context "{name}" have a field of the wrong type.'
             self.setup_error = ApiResult(error="config", message=message)
+        self.deadline = Deadline(timeout)
 
     @property
     def server_url(self) -> str:
-        """The server as scheme://host:port, without any user info or path."""
-        return self._target.url if self.setup_error is None else self.context.server
+        """The server as scheme://host:port, without any user info or path, with control characters escaped."""
+        server = self._target.url if self.setup_error is None else _without_userinfo(self.context.server)
+        return escape_control_chars(server)
 
     def get(self, path: str) -> ApiResult:
         """GET `path` (e.g. "/api/v1/nodes") and return the status with the parsed JSON body."""
@@ -157,33 +164,36 @@ class KubeClient:
             return http.client.HTTPConnection(target.host, target.port, timeout=timeout)
         return _HTTPSConnection(target.host, target.port, timeout, self._tls, self._server_name)
 
-    def _configure(self) -> None:
+    def _configure(self, exec_timeout: float) -> None:
         cluster = self.context.cluster_entry
-        user = self.context.user_entry
-        if "auth-provider" in user:
-            provider = user["auth-provider"].get("name", "?") if isinstance(user["auth-provider"], dict) else "?"
-            raise _SetupError(
-                "unsupported",
-                f'User "{self.context.user}" uses the auth-provider "{provider}", which the wizard does not '
-                "support; switch the kubeconfig to an exec credential plugin (for GKE: gke-gcloud-auth-plugin).",
-            )
-
         if self._target.scheme == "https":
             self._tls = _tls_context(cluster)
             self._server_name = str(cluster.get("tls-server-name") or self._target.host)
 
         try:
-            self._configure_credentials(user)
+            self._configure_credentials(self.context.user_entry, exec_timeout)
         except CredentialError as error:
-            raise _SetupError(error.kind, error.message) from None
+            raise _SetupError(error.kind, error.message, credentials_failed=True) from None
+        except _SetupError as error:
+            error.result.credentials_failed = True
+            raise
 
-    def _configure_credentials(self, user: dict) -> None:
+    def _configure_credentials(self, user: dict, exec_timeout: float) -> None:
+        if "auth-provider" in user:
+            provider = user["auth-provider"].get("name", "?") if isinstance(user["auth-provider"], dict) else "?"
+            raise _SetupError(
+                "unsupported",
+                f'User "{escape_control_chars(self.context.user)}" uses the auth-provider '
+                f'"{escape_control_chars(provider)}", which the wizard does not support; switch the kubeconfig '
+                "to an exec credential plugin (for GKE: gke-gcloud-auth-plugin).",
+            )
+
         certificate, key = _file_or_data(user, "client-certificate"), _file_or_data(user, "client-key")
         token = user.get("token") or _read_token_file(user)
 
         exec_config = user.get("exec")
         if isinstance(exec_config, dict) and not token:
-            status = run_exec_plugin(exec_config, self.context, self.deadline)
+            status = run_exec_plugin(exec_config, self.context, exec_timeout)
             token = status.get("token")
             if status.get("clientCertificateData") and status.get("clientKeyData"):
                 certificate = status["clientCertificateData"].encode()
@@ -199,22 +209,25 @@ class KubeClient:
             load_client_certificate(self._tls, certificate, key)
 
 
-def get_json(context: Context, path: str, timeout: float = DEFAULT_TIMEOUT) -> ApiResult:
-    """GET one API path with the credentials of `context`, bounded by `timeout` seconds."""
-    return KubeClient(context, timeout).get(path)
+def get_json(
+    context: Context, path: str, timeout: float = DEFAULT_TIMEOUT, exec_timeout: float = EXEC_TIMEOUT
+) -> ApiResult:
+    """GET one API path with the credentials of `context`, bounded by `timeout` seconds after any exec plugin."""
+    return KubeClient(context, timeout, exec_timeout).get(path)
 
 
 def _parse_server(context: Context) -> _Target:
     server = context.server
     if not server:
-        raise _SetupError("config", f'Context "{context.name}" has no cluster server URL.')
+        raise _SetupError("config", f'Context "{escape_control_chars(context.name)}" has no cluster server URL.')
     try:
         parts = urlsplit(server)
         port = parts.port
     except ValueError:
         parts, port = None, None
     if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
-        raise _SetupError("config", f'The server URL of context "{context.name}" is invalid: {_without_userinfo(server)}.')
+        name, display_server = escape_control_chars(context.name), escape_control_chars(_without_userinfo(server))
+        raise _SetupError("config", f'The server URL of context "{name}" is invalid: {display_server}.')
 
     default_port = 443 if parts.scheme == "https" else 80
     return _Target(parts.scheme, parts.hostname, port or default_port, parts.path.rstrip("/"))
@@ -244,7 +257,8 @@ def _tls_context(cluster: dict) -> ssl.SSLContext:
         else:
             context.load_verify_locations(cafile=authority_file)
     except FileNotFoundError:
-        raise _SetupError("config", f"The certificate-authority file {authority_file} is missing.") from None
+        display_path = escape_control_chars(authority_file)
+        raise _SetupError("config", f"The certificate-authority file {display_path} is missing.") from None
     except (OSError, ssl.SSLError, UnicodeDecodeError, ValueError):
         raise _SetupError("config", "The cluster's certificate-authority is not a valid PEM certificate.") from None
     return context
@@ -274,7 +288,8 @@ def _read_token_file(user: dict) -> str | None:
         with open(path, encoding="utf-8") as handle:
             return handle.read().strip() or None
     except (OSError, UnicodeDecodeError):
-        raise _SetupError("config", f"Cannot read the tokenFile {path} of the kubeconfig user.") from None
+        message = f"Cannot read the tokenFile {escape_control_chars(path)} of the kubeconfig user."
+        raise _SetupError("config", message) from None
 
 
 def _arm(sock: Any, deadline: Deadline) -> None:
@@ -310,7 +325,9 @@ def _result(status: int, raw: bytes, path: str) -> ApiResult:
     if 200 <= status < 300:
         return ApiResult(status, body)
     detail = body.get("message") if isinstance(body, dict) else None
-    message = f"GET {path} returned HTTP {status}" + (f": {str(detail)[:300]}" if detail else "") + "."
+    # The API server's message is shown, escaped, because a proxy in front of it can send anything.
+    detail_text = f": {escape_control_chars(str(detail)[:300])}" if detail else ""
+    message = f"GET {path} returned HTTP {status}{detail_text}."
     return ApiResult(status, body, _STATUS_ERRORS.get(status, "http"), message)
 
 

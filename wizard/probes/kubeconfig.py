@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from wizard.model import Context, KubeconfigResult, ProbeWarning
+from wizard.text import escape_control_chars
 
 # Path-valued keys that kubectl resolves against the directory of the file defining the entry.
 CLUSTER_PATH_KEYS = ("certificate-authority",)
@@ -38,7 +39,7 @@ def load_kubeconfig(env: Mapping[str, str] | None = None) -> KubeconfigResult:
         result.warnings.append(
             ProbeWarning(
                 "kubeconfig-missing",
-                f"No usable kubeconfig was found (looked at {', '.join(str(p) for p in paths)}); "
+                f"No usable kubeconfig was found (looked at {_paths_text(paths)}); "
                 "set KUBECONFIG or create ~/.kube/config to let the wizard see your cluster.",
             )
         )
@@ -77,8 +78,14 @@ def _home(env: Mapping[str, str]) -> Path:
     return Path(home) if home else Path.home()
 
 
+def _paths_text(paths: list[Path]) -> str:
+    # KUBECONFIG and file names come from the environment, so they are escaped like other outside text.
+    return ", ".join(escape_control_chars(path) for path in paths)
+
+
 def _read_document(path: Path, warnings: list[ProbeWarning]) -> dict | None:
     """Parse one kubeconfig file; None when it is missing, unreadable or invalid."""
+    display_path = escape_control_chars(path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -86,7 +93,7 @@ def _read_document(path: Path, warnings: list[ProbeWarning]) -> dict | None:
     except (OSError, UnicodeDecodeError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
         warnings.append(
-            ProbeWarning("kubeconfig-unreadable", f"Cannot read kubeconfig {path}: {reason}; it was skipped.")
+            ProbeWarning("kubeconfig-unreadable", f"Cannot read kubeconfig {display_path}: {reason}; it was skipped.")
         )
         return None
 
@@ -98,7 +105,7 @@ def _read_document(path: Path, warnings: list[ProbeWarning]) -> dict | None:
         if mark is not None:
             where = f" at line {mark.line + 1}, column {mark.column + 1}"
         warnings.append(
-            ProbeWarning("kubeconfig-invalid", f"Kubeconfig {path} is not valid YAML{where}; it was skipped.")
+            ProbeWarning("kubeconfig-invalid", f"Kubeconfig {display_path} is not valid YAML{where}; it was skipped.")
         )
         return None
 
@@ -106,7 +113,7 @@ def _read_document(path: Path, warnings: list[ProbeWarning]) -> dict | None:
         return {}
     if not isinstance(document, dict):
         warnings.append(
-            ProbeWarning("kubeconfig-invalid", f"Kubeconfig {path} is not a YAML mapping; it was skipped.")
+            ProbeWarning("kubeconfig-invalid", f"Kubeconfig {display_path} is not a YAML mapping; it was skipped.")
         )
         return None
     return document
@@ -192,7 +199,7 @@ def _resolve_user_paths(body: dict, base: Path) -> dict:
 
 def _current_context(merged: _Merged, result: KubeconfigResult) -> Context | None:
     name = merged.current_context
-    files = ", ".join(str(path) for path in result.files)
+    files = _paths_text(result.files)
     if name is None:
         result.warnings.append(
             ProbeWarning(
@@ -208,7 +215,7 @@ def _current_context(merged: _Merged, result: KubeconfigResult) -> Context | Non
         result.warnings.append(
             ProbeWarning(
                 "current-context-missing",
-                f'The current-context "{name}" is not defined in {files}; pick another context '
+                f'The current-context "{escape_control_chars(name)}" is not defined in {files}; pick another context '
                 "or run `kubectl config use-context NAME`.",
             )
         )
@@ -218,8 +225,8 @@ def _current_context(merged: _Merged, result: KubeconfigResult) -> Context | Non
         result.warnings.append(
             ProbeWarning(
                 "cluster-entry-missing",
-                f'Context "{name}" points to cluster "{context.cluster}", which has no server '
-                f"in {files}.",
+                f'Context "{escape_control_chars(name)}" points to cluster "{escape_control_chars(context.cluster)}", '
+                f"which has no server in {files}.",
             )
         )
     return context

@@ -13,6 +13,7 @@ from wizard.probes.clusters import server_host
 from wizard.probes.kubeapi import ApiResult, Deadline, KubeClient
 from wizard.probes.registry_ping import ping_registry
 from wizard.registry_hosts import is_loopback
+from wizard.text import escape_control_chars
 
 CONFIGMAP_PATH = "/api/v1/namespaces/kube-public/configmaps/local-registry-hosting"
 MICROK8S_SERVICE_PATH = "/api/v1/namespaces/container-registry/services/registry"
@@ -35,17 +36,19 @@ def probe_local_registry(context: Context | None, cluster: ClusterResult, timeou
     """Ask the cluster's API which registry it advertises, within `timeout` seconds in all.
 
     Sources, first match wins as in Tilt: the kube-public/local-registry-hosting ConfigMap,
-    microk8s's registry Service, then the first node's annotations. An unreachable
-    cluster gives reachable=False and a warning; no context gives reachable=None.
+    microk8s's registry Service, then the first node's annotations. An exec credential plugin
+    runs first with its own time limit (kubecreds.EXEC_TIMEOUT), and `timeout` starts after it.
+    An unreachable cluster gives reachable=False and a warning. No context, or a kubeconfig
+    entry or credentials that cannot be used, gives reachable=None because the API is never asked.
     """
     if context is None:
         return LocalRegistryResult(reachable=None)
 
-    deadline = Deadline(timeout)
-    client = KubeClient(context, deadline=deadline)
+    client = KubeClient(context, timeout)
+    deadline = client.deadline
     result = LocalRegistryResult()
     if client.setup_error is not None:
-        return _unreachable(result, context, client.setup_error)
+        return _api_not_contacted(result, context, client.setup_error)
 
     paths = {"configmap": CONFIGMAP_PATH, "nodes": NODES_PATH}
     if cluster.kind == "microk8s":
@@ -88,7 +91,8 @@ def _check_registry_answers(result: LocalRegistryResult, deadline: Deadline) -> 
     if not ping.answered:
         result.warnings.append(ProbeWarning(
             "registry-not-answering",
-            f"The cluster's registry {host} does not answer ({ping.failure}). Start the registry container "
+            f"The cluster's registry {escape_control_chars(host)} does not answer "
+            f"({escape_control_chars(ping.failure)}). Start the registry container "
             "(`docker ps -a` lists it; ctlptl names it ctlptl-registry), or Tilt's pushes will fail.",
         ))
 
@@ -116,18 +120,40 @@ def _unreachable(result: LocalRegistryResult, context: Context, response: ApiRes
     result.warnings.append(
         ProbeWarning(
             "cluster-unreachable",
-            f'Cannot ask the cluster of context "{context.name}" for its registry: {response.message} '
-            "The wizard continues with what the kubeconfig shows.",
+            f'Cannot ask the cluster of context "{escape_control_chars(context.name)}" for its registry: '
+            f"{response.message} The wizard continues with what the kubeconfig shows.",
         )
     )
+    return result
+
+
+def _api_not_contacted(result: LocalRegistryResult, context: Context, setup_error: ApiResult) -> LocalRegistryResult:
+    """Record why the API was never contacted; reachable stays None because nothing was tried on the network."""
+    result.reachable = None
+    name = escape_control_chars(context.name)
+    if setup_error.credentials_failed:
+        user = escape_control_chars(context.user)
+        warning = ProbeWarning(
+            "cluster-credentials-failed",
+            f'The wizard did not ask the cluster of context "{name}" for its registry, because the '
+            f'credentials of user "{user}" could not be obtained: {setup_error.message} '
+            "The wizard continues with what the kubeconfig shows.",
+        )
+    else:
+        warning = ProbeWarning(
+            "cluster-config-invalid",
+            f'The wizard did not ask the cluster of context "{name}" for its registry, because its kubeconfig '
+            f"entry cannot be used: {setup_error.message} The wizard continues with what the kubeconfig shows.",
+        )
+    result.warnings.append(warning)
     return result
 
 
 def _unauthorized_warning(context: Context, server_url: str) -> ProbeWarning:
     return ProbeWarning(
         "cluster-unauthorized",
-        f'The Kubernetes API at {server_url} rejected the credentials of user "{context.user}" (HTTP 401); '
-        "log in to the cluster again, check with `kubectl get nodes`, then rerun the wizard.",
+        f'The Kubernetes API at {server_url} rejected the credentials of user "{escape_control_chars(context.user)}" '
+        "(HTTP 401); log in to the cluster again, check with `kubectl get nodes`, then rerun the wizard.",
     )
 
 
@@ -275,8 +301,8 @@ def registry_host_warnings(hosting: RegistryHosting, server: str, timeout: float
         warnings.append(
             ProbeWarning(
                 "registry-host-unspecified",
-                f"{hosting.source} advertises the registry host {hosting.host}, which is a listen address "
-                "and not one to push to; Docker pushes over plain HTTP only to localhost and 127.0.0.0/8, "
+                f"{hosting.source} advertises the registry host {escape_control_chars(hosting.host)}, which is a "
+                "listen address and not one to push to; Docker pushes over plain HTTP only to localhost and 127.0.0.0/8, "
                 "so use localhost with the same port.",
             )
         )
@@ -289,9 +315,9 @@ def registry_host_warnings(hosting: RegistryHosting, server: str, timeout: float
         warnings.append(
             ProbeWarning(
                 "registry-localhost-remote-cluster",
-                f"The cluster's API server {server_name} is not on this machine, but the cluster pulls "
-                f"from {pull_host} ({hosting.source}): the cluster cannot pull from the laptop's "
-                "localhost. Use a registry both can reach.",
+                f"The cluster's API server {escape_control_chars(server_name)} is not on this machine, but the "
+                f"cluster pulls from {escape_control_chars(pull_host)} ({hosting.source}): the cluster cannot pull "
+                "from the laptop's localhost. Use a registry both can reach.",
             )
         )
     return warnings
@@ -342,7 +368,8 @@ def _lookup_warnings(hosting: RegistryHosting, name: str, timeout: float) -> lis
     return [
         ProbeWarning(
             "registry-host-unresolved",
-            f"The registry host {hosting.host} ({hosting.source}) {reason}, so pushes to it will fail; "
+            f"The registry host {escape_control_chars(hosting.host)} ({hosting.source}) {reason}, so pushes to it "
+            "will fail; "
             "check the name or your DNS settings.",
         )
     ]

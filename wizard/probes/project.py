@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
-import re
+import os
 import shutil
+import stat
 import subprocess
 import tempfile
 from pathlib import Path
 
 from wizard.imageref import has_registry_host
 from wizard.model import OPTION_FILE, OPTION_KEYS, DefaultRegistryCall, ProbeWarning, ProjectResult
-from wizard.probes.tiltfile import Call, TiltfileSyntax, is_option_file, scan_tiltfile
+from wizard.probes.gitignore import match_gitignore_text
+from wizard.probes.tiltfile import Call, TiltfileSyntax, scan_tiltfile
+from wizard.text import escape_control_chars
 
 TILTFILE = "Tiltfile"
 
@@ -33,15 +36,38 @@ def find_project_dir(start: Path) -> Path:
     return start
 
 
-def probe_project(directory: Path, timeout: float = 2.0) -> ProjectResult:
-    """Read the project's Tiltfile, its tilt_option.json and the .gitignore state of that file.
+class NotRegularFileError(OSError):
+    """A path that exists but is a directory, FIFO, socket or device, so it is not read."""
 
-    `timeout` bounds the `git check-ignore` run, in seconds. Expected failures become warnings.
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{escape_control_chars(path)} is not a regular file")
+
+
+def read_regular_file(path: Path, errors: str = "strict") -> str:
+    """Read a UTF-8 text file without blocking on a FIFO or device; `errors` is passed to `bytes.decode`.
+
+    Raises FileNotFoundError, NotRegularFileError, another OSError or UnicodeDecodeError.
+    """
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise NotRegularFileError(path)
+    # O_NONBLOCK keeps open() from waiting for a writer if the path became a FIFO after the stat.
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise NotRegularFileError(path)
+        return handle.read().decode("utf-8", errors)
+
+
+def probe_project(directory: Path, timeout: float = 2.0) -> ProjectResult:
+    """Read the project's Tiltfile, its tilt_option.json and the git state of that file.
+
+    `timeout` bounds each git run (`check-ignore`, `ls-files`), in seconds. Expected failures become warnings.
     """
     result = ProjectResult(directory=directory, option_path=directory / OPTION_FILE)
     _read_tiltfile(result)
     _read_option_file(result)
     _check_gitignore(result, timeout)
+    _check_tracked(result, timeout)
     return result
 
 
@@ -51,23 +77,27 @@ def probe_project(directory: Path, timeout: float = 2.0) -> ProjectResult:
 def _read_tiltfile(result: ProjectResult) -> None:
     path = result.directory / TILTFILE
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular_file(path)
     except FileNotFoundError:
+        directory = escape_control_chars(result.directory)
         result.warnings.append(
             ProbeWarning(
                 "tiltfile-missing",
-                f"No Tiltfile found in {result.directory}. Run the wizard in your Tilt project or pass --project.",
+                f"No Tiltfile found in {directory}. Run the wizard in your Tilt project or pass --project.",
             )
         )
         return
     except (OSError, UnicodeDecodeError) as error:
         result.tiltfile = path
-        result.warnings.append(ProbeWarning("tiltfile-unreadable", f"Cannot read {path}: {error}."))
+        result.warnings.append(
+            ProbeWarning("tiltfile-unreadable", f"Cannot read the Tiltfile: {_read_error(path, error)}.")
+        )
         return
 
     result.tiltfile = path
     result.tiltfile_text = text
     syntax = scan_tiltfile(text)
+    result.tiltfile_parsed = syntax.parsed_as_python
     result.images = _images(syntax.calls)
     _read_option_use(syntax, result)
     _read_default_registry(syntax.calls, result)
@@ -89,7 +119,7 @@ def _read_option_use(syntax: TiltfileSyntax, result: ProjectResult) -> None:
     """Record whether the Tiltfile reads tilt_option.json, and which of the wizard's keys it names."""
     for call in syntax.calls:
         path = call.argument(0, "path")
-        if call.name == "read_json" and path is not None and is_option_file(path.literal):
+        if call.name == "read_json" and path is not None and path.names_option_file:
             result.reads_option_file = True
             break
 
@@ -107,6 +137,7 @@ def _read_option_use(syntax: TiltfileSyntax, result: ProjectResult) -> None:
 
 def _read_default_registry(calls: list[Call], result: ProjectResult) -> None:
     found = [call for call in calls if call.name == "default_registry"]
+    result.default_registry_lines = [call.line for call in found]
     if not found:
         return
 
@@ -141,7 +172,7 @@ def _warn_about_images(result: ProjectResult) -> None:
     hosted = [image for image in result.images if _names_registry_host(image)]
     if not hosted:
         return
-    names = ", ".join(hosted)
+    names = ", ".join(escape_control_chars(image) for image in hosted)
     result.warnings.append(
         ProbeWarning(
             "image-has-registry-host",
@@ -163,25 +194,48 @@ def _names_registry_host(image: str) -> bool:
 # --- tilt_option.json --------------------------------------------------------------------------
 
 
+class _RejectedJSON(ValueError):
+    """Text that Python's json module parses but that the wizard rejects as invalid JSON."""
+
+
+def _reject_constant(name: str) -> float:
+    # Python's json accepts NaN, Infinity and -Infinity, which RFC 8259 does not allow.
+    raise _RejectedJSON(f"{name} is not a JSON value")
+
+
+def _reject_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
+    # RFC 8259 leaves the meaning of repeated keys open, and rewriting the file would keep only one value.
+    seen = set()
+    for key, _ in pairs:
+        if key in seen:
+            raise _RejectedJSON(f'the key "{escape_control_chars(key)}" appears more than once in one object')
+        seen.add(key)
+    return dict(pairs)
+
+
 def _read_option_file(result: ProjectResult) -> None:
     path = result.option_path
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular_file(path)
     except FileNotFoundError:
         return
     except (OSError, UnicodeDecodeError) as error:
-        result.option_error = f"{OPTION_FILE}: cannot be read: {error}"
+        result.option_error = f"{OPTION_FILE}: cannot be read: {_read_error(path, error)}"
         result.warnings.append(ProbeWarning("option-file-unreadable", f"{result.option_error}."))
         return
 
+    consequence = "Tilt cannot read it, and the wizard will not rewrite it, so fix it first."
     try:
-        value = json.loads(text)
+        value = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_reject_duplicate_keys)
     except json.JSONDecodeError as error:
         result.option_error = (
             f"{OPTION_FILE}: invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
         )
     except RecursionError:
         result.option_error = f"{OPTION_FILE}: invalid JSON: nested too deeply"
+    except _RejectedJSON as error:
+        result.option_error = f"{OPTION_FILE}: invalid JSON: {error}"
+        consequence = "The wizard will not rewrite it, so fix it first."
     else:
         if isinstance(value, dict):
             result.options = value
@@ -189,12 +243,17 @@ def _read_option_file(result: ProjectResult) -> None:
         json_type = _JSON_TYPES.get(type(value), "value")
         result.option_error = f"{OPTION_FILE}: holds a JSON {json_type}, not an object"
 
-    result.warnings.append(
-        ProbeWarning(
-            "option-file-invalid",
-            f"{result.option_error}. Tilt cannot read it, and the wizard will not rewrite it, so fix it first.",
-        )
-    )
+    result.warnings.append(ProbeWarning("option-file-invalid", f"{result.option_error}. {consequence}"))
+
+
+def _read_error(path: Path, error: OSError | UnicodeDecodeError) -> str:
+    """Describe why `path` could not be read, naming the path."""
+    if isinstance(error, NotRegularFileError):
+        return str(error)
+    display_path = escape_control_chars(path)
+    if isinstance(error, UnicodeDecodeError):
+        return f"{display_path}: byte {error.start} is not UTF-8"
+    return f"{display_path}: {error.strerror or error}"
 
 
 # --- .gitignore ---------------------------------------------------------------------------------
@@ -202,10 +261,50 @@ def _read_option_file(result: ProjectResult) -> None:
 
 def _check_gitignore(result: ProjectResult, timeout: float) -> None:
     """Fill gitignored and gitignore_source from git when it can tell, else from .gitignore."""
+    gitignore = result.directory / ".gitignore"
+    if gitignore.exists() and not gitignore.is_file():
+        # git would block on a FIFO until its timeout, and skips a directory, so neither is asked.
+        result.warnings.append(
+            ProbeWarning(
+                "gitignore-unreadable",
+                f"Cannot read .gitignore: {escape_control_chars(gitignore)} is not a regular file, so the "
+                f"wizard cannot tell whether git ignores {OPTION_FILE}. Replace it with a text file.",
+            )
+        )
+        return
+
     answer = _git_check_ignore(result.directory, timeout)
     if answer is None:
-        answer = match_gitignore_file(result.directory / ".gitignore", OPTION_FILE)
-    result.gitignored, result.gitignore_source = answer
+        answer = match_gitignore_file(gitignore, OPTION_FILE)
+    ignored, source = answer
+    result.gitignored = ignored
+    result.gitignore_source = escape_control_chars(source) if source is not None else None
+
+
+def _check_tracked(result: ProjectResult, timeout: float) -> None:
+    """Set option_file_tracked when git's index contains tilt_option.json, which .gitignore cannot hide."""
+    git = shutil.which("git")
+    if git is None or not result.directory.is_dir():
+        return
+
+    # ls-files exits 1 for an untracked path and 128 outside a work tree; both count as not tracked.
+    command = [git, "-C", str(result.directory), "ls-files", "--error-unmatch", "--", OPTION_FILE]
+    try:
+        completed = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return
+    if completed.returncode != 0:
+        return
+
+    result.option_file_tracked = True
+    result.warnings.append(
+        ProbeWarning(
+            "option-file-tracked",
+            f"{OPTION_FILE} is committed to git, so .gitignore does not hide it. Run "
+            f"`git rm --cached {OPTION_FILE}` in {escape_control_chars(result.directory)} and commit, "
+            "so each developer keeps their own copy.",
+        )
+    )
 
 
 def _git_check_ignore(directory: Path, timeout: float) -> tuple[bool, str | None] | None:
@@ -251,101 +350,10 @@ def match_gitignore_file(path: Path, name: str) -> tuple[bool, str | None]:
     """Tell whether the .gitignore at `path` ignores the file `name` next to it.
 
     Returns (ignored, "<file>:<line>:<pattern>") with the deciding pattern, as git check-ignore shows it.
+    A missing, unreadable or non-regular .gitignore ignores nothing.
     """
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
+        text = read_regular_file(path, errors="replace")
     except OSError:
         return False, None
-
-    decision: tuple[bool, str | None] = (False, None)
-    for number, line in enumerate(text.splitlines(), start=1):
-        parsed = _parse_gitignore_line(line)
-        if parsed is None:
-            continue
-        regex, negated = parsed
-        if regex.fullmatch(name):
-            source = f"{path.name}:{number}:{line.rstrip()}"
-            decision = (not negated, None if negated else source)
-    return decision
-
-
-def _parse_gitignore_line(line: str) -> tuple[re.Pattern[str], bool] | None:
-    """Compile one .gitignore line to a regex over paths relative to its directory, with its negation.
-
-    Returns None for blanks, comments and directory-only patterns, which never match a file here.
-    """
-    pattern = _strip_trailing_spaces(line.rstrip("\r"))
-    if not pattern or pattern.startswith("#"):
-        return None
-
-    negated = pattern.startswith("!")
-    if negated:
-        pattern = pattern[1:]
-    if pattern.endswith("/"):
-        return None
-
-    anchored = "/" in pattern.rstrip("/")
-    pattern = pattern.lstrip("/") if pattern.startswith("/") else pattern
-    body = _glob_to_regex(pattern)
-    if not anchored:
-        body = f"(?:.*/)?{body}"
-    return re.compile(body, re.DOTALL), negated
-
-
-def _strip_trailing_spaces(pattern: str) -> str:
-    """Remove trailing spaces unless a backslash escapes them, as git does."""
-    stripped = pattern.rstrip(" ")
-    if len(stripped) < len(pattern) and stripped.endswith("\\") and not stripped.endswith("\\\\"):
-        return stripped + " "
-    return stripped
-
-
-def _glob_to_regex(pattern: str) -> str:
-    """Translate gitignore glob syntax (`*`, `?`, `[...]`, `**`, backslash escapes) into a regex."""
-    parts = []
-    index = 0
-    while index < len(pattern):
-        char = pattern[index]
-        at_component_start = index == 0 or pattern[index - 1] == "/"
-        if at_component_start and pattern.startswith("**/", index):
-            parts.append("(?:.*/)?")
-            index += 3
-        elif at_component_start and pattern[index:] == "**":
-            parts.append(".*")
-            index += 2
-        elif char == "*":
-            parts.append("[^/]*")
-            index += 1
-        elif char == "?":
-            parts.append("[^/]")
-            index += 1
-        elif char == "[":
-            bracket, index = _bracket_to_regex(pattern, index)
-            parts.append(bracket)
-        elif char == "\\" and index + 1 < len(pattern):
-            parts.append(re.escape(pattern[index + 1]))
-            index += 2
-        else:
-            parts.append(re.escape(char))
-            index += 1
-    return "".join(parts)
-
-
-def _bracket_to_regex(pattern: str, start: int) -> tuple[str, int]:
-    """Translate the `[...]` class that starts at `start`. An unclosed `[` stays a literal character."""
-    end = start + 1
-    if end < len(pattern) and pattern[end] in "!^":
-        end += 1
-    if end < len(pattern) and pattern[end] == "]":
-        end += 1
-    end = pattern.find("]", end)
-    if end == -1:
-        return re.escape("["), start + 1
-
-    # NOTE: POSIX classes such as `[[:alpha:]]`, which git accepts, are not translated here.
-    inner = pattern[start + 1 : end]
-    negated = inner[:1] in ("!", "^")
-    if negated:
-        inner = inner[1:]
-    inner = inner.replace("\\", "\\\\").replace("^", "\\^")
-    return f"[{'^' if negated else ''}{inner}]", end + 1
+    return match_gitignore_text(text, name, path.name)

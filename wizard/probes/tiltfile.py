@@ -17,6 +17,7 @@ class Argument:
     literal: str | None = None
     reads_option_file: bool = False  # contains a read_json of tilt_option.json, directly or through a variable
     option_default: str | None = None  # the literal default of `.get('default_registry', '<default>')`
+    names_option_file: bool = False  # a string literal in it has the base name tilt_option.json
 
 
 @dataclass
@@ -48,6 +49,15 @@ class TiltfileSyntax:
 def is_option_file(path: str | None) -> bool:
     """Tell whether a path literal names tilt_option.json (`tilt_option.json`, `./tilt_option.json`)."""
     return path is not None and path.replace("\\", "/").rsplit("/", 1)[-1] == OPTION_FILE
+
+
+def names_option_file(strings: list[str]) -> bool:
+    """Tell whether any of the string literals of one expression names tilt_option.json.
+
+    This accepts paths built from pieces, such as `os.path.join(config.main_dir, 'tilt_option.json')`
+    or `config.main_dir + '/tilt_option.json'`, and only needs the literal part to end in the file name.
+    """
+    return any(is_option_file(text) for text in strings)
 
 
 def scan_tiltfile(text: str) -> TiltfileSyntax:
@@ -119,7 +129,13 @@ def _ast_argument(node: ast.AST, option_names: set[str]) -> Argument:
         literal=literal,
         reads_option_file=literal is None and _ast_reads_option(node, option_names),
         option_default=_ast_option_default(node),
+        names_option_file=names_option_file(_ast_strings(node)),
     )
+
+
+def _ast_strings(node: ast.AST) -> list[str]:
+    """Return every string literal in the expression, f-string parts included."""
+    return [child.value for child in ast.walk(node) if isinstance(child, ast.Constant) and isinstance(child.value, str)]
 
 
 def _ast_string(node: ast.AST) -> str | None:
@@ -136,7 +152,7 @@ def _ast_reads_option(node: ast.AST, option_names: set[str]) -> bool:
         if isinstance(child, ast.Call) and isinstance(child.func, ast.Name) and child.func.id == "read_json":
             keywords = {keyword.arg: keyword.value for keyword in child.keywords}
             path = child.args[0] if child.args else keywords.get("path")
-            if path is not None and is_option_file(_ast_string(path)):
+            if path is not None and names_option_file(_ast_strings(path)):
                 return True
     return False
 
@@ -263,12 +279,15 @@ def _is_assign(token: _Token, following: _Token) -> bool:
 
 
 def _token_argument(part: list[_Token], option_names: set[str]) -> Argument:
-    if all(token.kind == "string" for token in part):
+    strings = [token.text for token in part if token.kind == "string"]
+    if len(strings) == len(part):
         # Adjacent literals concatenate, as in Python.
-        return Argument(literal="".join(token.text for token in part))
+        literal = "".join(strings)
+        return Argument(literal=literal, names_option_file=is_option_file(literal))
     return Argument(
         reads_option_file=_tokens_read_option(part, option_names),
         option_default=_tokens_option_default(part),
+        names_option_file=names_option_file(strings),
     )
 
 
@@ -276,16 +295,29 @@ def _tokens_read_option(part: list[_Token], option_names: set[str]) -> bool:
     for index, token in enumerate(part):
         if token.kind == "name" and token.text in option_names:
             return True
-        window = part[index : index + 3]
-        if (
-            len(window) == 3
-            and token.text == "read_json"
-            and window[1].text == "("
-            and window[2].kind == "string"
-            and is_option_file(window[2].text)
-        ):
-            return True
+        opens_call = index + 1 < len(part) and part[index + 1].kind == "op" and part[index + 1].text == "("
+        if token.kind == "name" and token.text == "read_json" and opens_call:
+            first = _first_argument(part[index + 2 :])
+            if names_option_file([each.text for each in first if each.kind == "string"]):
+                return True
     return False
+
+
+def _first_argument(tokens: list[_Token]) -> list[_Token]:
+    """Return the tokens of a call's first argument, given the tokens after its opening bracket."""
+    depth = 0
+    argument = []
+    for token in tokens:
+        if token.kind == "op" and token.text in _OPENING:
+            depth += 1
+        elif token.kind == "op" and token.text in _CLOSING:
+            depth -= 1
+            if depth < 0:
+                break
+        elif token.kind == "op" and token.text == "," and depth == 0:
+            break
+        argument.append(token)
+    return argument
 
 
 def _tokens_option_default(part: list[_Token]) -> str | None:
