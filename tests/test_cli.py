@@ -240,3 +240,16 @@ def test_detect_closed_pipe_has_no_traceback(home, project):
     stderr = process.stderr.read().decode()
     process.wait(60)
     assert "Traceback" not in stderr
+
+
+def test_detect_text_escapes_control_characters(home, project):
+    (home / ".kube").mkdir()
+    (home / ".kube" / "config").write_text(
+        'apiVersion: v1\nkind: Config\ncurrent-context: "dead\\e[2J"\n'
+        'contexts:\n- name: "dead\\e[2J"\n  context: {cluster: c, user: u}\n'
+        "clusters:\n- name: c\n  cluster: {server: 'http://127.0.0.1:9'}\nusers:\n- name: u\n  user: {}\n"
+    )
+    result = run_wizard("detect", "--project", str(project), home=home)
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stdout
+    assert "dead\\x1b[2J" in result.stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wizard.model import Findings, RegistryOption
+from wizard.text import escape_control_chars
 
 
 def recommendation_json(options: list[RegistryOption]) -> dict:
@@ -45,12 +46,15 @@ def detect_text(findings: Findings, options: list[RegistryOption]) -> str:
     """Return the report as a few lines for people."""
     report = detect_json(findings, options)
     cluster = report["cluster"]
-    lines = [
-        f"Context      {cluster['context'] or '(none)'}",
-        f"Cluster      {cluster['cluster'] or '(none)'}  kind: {cluster['kind']}",
-    ]
+    if not cluster["context"]:
+        lines = ["Context      (none: no kubeconfig context is set)"]
+    else:
+        lines = [
+            f"Context      {cluster['context']}",
+            f"Cluster      {cluster['cluster'] or '(not found in the kubeconfig)'}  kind: {cluster['kind']}",
+        ]
     if cluster["server"]:
-        reachable = {True: "reachable", False: "not reachable", None: "not checked"}[cluster["reachable"]]
+        reachable = {True: "reachable", False: "not reachable", None: "not contacted"}[cluster["reachable"]]
         lines.append(f"Server       {cluster['server']}  ({reachable})")
     hosting = report["local_registry"]
     if hosting:
@@ -61,4 +65,5 @@ def detect_text(findings: Findings, options: list[RegistryOption]) -> str:
         lines.append(f"             {best.reason}")
     for warning in report["warnings"]:
         lines.append(f"! {warning['message']}")
-    return "\n".join(lines)
+    # Context, cluster and server names come from a kubeconfig someone else may have written.
+    return "\n".join(escape_control_chars(line) for line in lines)
