@@ -106,11 +106,18 @@ def _is_under(path: Path, directory: Path) -> bool:
 
 
 def _kind_from_cloud_names(context: Context) -> str | None:
-    """Recognise EKS, AKS and DOKS from server URLs, ARNs and names that Tilt does not check."""
+    """Recognise cloud clusters from server URLs and from context names that Tilt does not check.
+
+    A context keeps the name its cloud CLI gave it (an EKS ARN, an eksctl name, gke_<project>_...)
+    more often than its cluster entry does, e.g. after kubeconfigs are merged by hand.
+    """
     host = server_host(context.server)
     names = (context.cluster, context.name)
-    if any(_EKS_ARN.match(name) for name in names) or _EKS_SERVER.search(host):
+    eks_names = any(_EKS_ARN.match(name) or _EKSCTL.match(name) for name in names)
+    if eks_names or _EKS_SERVER.search(host):
         return "eks"
+    if _GKE_NAME.match(context.name):
+        return "gke"
     if host.endswith(".azmk8s.io"):
         return "aks"
     if host.endswith(".k8s.ondigitalocean.com") or any(_DOKS_NAME.match(name) for name in names):
