@@ -107,8 +107,8 @@ def _choice_from_flags(args: argparse.Namespace, findings: Findings) -> Choice:
             "writes none; pass --registry REF with them"
         )
 
-    # Re-running with the same registry keeps the other settings unless a flag names them;
-    # an empty value (--single-name '') removes one.
+    # Re-running with the same registry keeps the other settings unless a flag names them.
+    # An empty value (--single-name '') removes one.
     current = (findings.project.options if findings.project else None) or {}
     if registry is not None and registry == current.get("default_registry"):
         if args.host_from_cluster is None:
