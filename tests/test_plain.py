@@ -48,13 +48,13 @@ def test_plain_prints_reason_and_diff(project, capsys):
     output = capsys.readouterr().out
     assert "Recommended: Amazon ECR" in output
     assert f'+  "default_registry": "{ECR_HOST}"' in output
-    assert f"acme/api    → {ECR_HOST}/acme_api:tilt-<hash>" in output
+    assert f"acme/api → {ECR_HOST}/acme_api:tilt-<hash>" in " ".join(output.split())
 
 
 def test_plain_ctrl_c_writes_nothing(project, capsys):
     before = sorted(path.name for path in project.iterdir())
     status = run_with_keys(project, ENTER + CTRL_C)
-    assert status == 0
+    assert status == 130
     assert capsys.readouterr().out.endswith("No changes were written.\n")
     assert sorted(path.name for path in project.iterdir()) == before
 
@@ -106,3 +106,29 @@ def test_plain_unparsable_option_file_returns_1(home, capsys):
     assert status == 1
     assert "tilt_option.json" in output
     assert (project / "tilt_option.json").read_text() == "{not json"
+
+
+def test_plain_wraps_paragraphs_to_terminal(project, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "60")
+    run_with_keys(project, ENTER * 2 + "n" + "y" * 3)
+    output = capsys.readouterr().out
+    # Diff lines (one-character prefix) and shell commands are printed whole, and a single name
+    # longer than the terminal cannot be wrapped; every other line fits.
+    diff_line = ("+", "-", "@", " ")
+    long_prose = [
+        line for line in output.splitlines()
+        if len(line) > 60 and not (line.startswith(diff_line) and not line.startswith("  "))
+        and "aws " not in line and len(line.split()) > 1
+    ]
+    assert long_prose == []
+
+
+def test_plain_done_lists_ecr_steps_before_tilt_up(project, capsys):
+    findings = example_findings(project, current=EKS_CONTEXT, hosting=None)
+    findings.docker.creds_store = None
+    run_with_keys(project, ENTER * 2 + "n" + "y" * 3, findings)
+    output = capsys.readouterr().out
+    done = output[output.index("Step 5 of 5"):]
+    assert f"--password-stdin {ECR_HOST}" in done
+    assert "--repository-name acme_api" in done
+    assert done.index("docker login") < done.index("Next: tilt up")

@@ -116,3 +116,40 @@ def test_cluster_rows_pending_while_probes_run():
 def test_cluster_rows_failed_probe_is_fail_row():
     state = ProbeState(Findings(kubeconfig=KubeconfigResult()), errors={"docker": "OSError: denied"})
     assert ("fail", "Docker config", "failed: OSError: denied") in cluster_rows(state)
+
+
+def test_next_command_quotes_context(home):
+    from wizard.model import Context
+
+    project = write_project(home / "shop")
+    odd = Context(name="my ctx; echo PWNED", cluster="odd", user="odd", server="https://k8s.example.invalid")
+    findings = example_findings(project, current=odd)
+    findings.kubeconfig.current = KIND_CONTEXT
+    assert flow.next_command(findings) == "kubectl config use-context 'my ctx; echo PWNED' && tilt up"
+
+
+def test_before_tilt_up_empty_when_logged_in(home):
+    project = write_project(home / "shop")
+    findings = example_findings(project, current=EKS_CONTEXT, hosting=None)
+    findings.docker.cred_helpers = {"123456789012.dkr.ecr.us-west-2.amazonaws.com": "ecr-login"}
+    findings.docker.helpers_on_path = {"ecr-login": True}
+    choice = Choice(default_registry="123456789012.dkr.ecr.us-west-2.amazonaws.com", single_name="team/dev")
+    commands = [command for _, command in flow.before_tilt_up(findings, choice) if command]
+    assert commands == ["aws ecr create-repository --region us-west-2 --repository-name team/dev"]
+
+
+def test_nothing_to_change_sentence_without_files(tmp_path):
+    plan = Plan(Choice(), [FileChange(tmp_path / "tilt_option.json", None, "", "none")])
+    assert flow.nothing_to_change_sentence(plan) == "Nothing to change: this choice needs no file written."
+
+
+def test_nothing_to_change_sentence_names_existing_file(tmp_path):
+    plan = Plan(Choice(), [FileChange(tmp_path / "tilt_option.json", "{}\n", "{}\n", "none")])
+    assert flow.nothing_to_change_sentence(plan) == "Nothing to change: tilt_option.json already holds this choice."
+
+
+def test_cluster_summary_text_waits_for_registry(home):
+    project = write_project(home / "shop")
+    findings = example_findings(project)
+    findings.local_registry = None
+    assert flow.cluster_summary_text(findings).startswith("Checking whether the cluster of context kind-dev")

@@ -75,3 +75,20 @@ def test_snapshot_review_light_theme(eks_app, snap_compare):
         await pilot.press("enter", "enter", "enter")
 
     assert snap_compare(eks_app, terminal_size=(100, 48), run_before=light_review)
+
+
+def test_snapshot_cluster_small(kind_app, snap_compare):
+    assert snap_compare(kind_app, terminal_size=(60, 20), press=["enter"])
+
+
+def test_snapshot_review_small(eks_app, snap_compare):
+    assert snap_compare(eks_app, terminal_size=(60, 20), press=["enter", "enter", "enter"])
+
+
+def test_snapshot_cluster_large(kind_app, snap_compare):
+    assert snap_compare(kind_app, terminal_size=(200, 60), press=["enter"])
+
+
+def test_snapshot_done_eks_steps(eks_app, snap_compare):
+    eks_app.findings.docker.creds_store = None
+    assert snap_compare(eks_app, terminal_size=SIZE, press=["enter", "enter", "enter", "enter"])

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import textwrap
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -16,21 +18,45 @@ from wizard.tui import flow
 from wizard.tui.rows import MARK_TEXT, ProbeState, Row, cluster_rows, project_rows
 
 CREDENTIAL_STATES = {"ok": "ok", "warn": "warn", "none": "info"}
+# The shell's status for a program ended by SIGINT (128 + 2), used for Ctrl-C and end of input.
+INTERRUPTED = 130
 
 
 class Cancelled(Exception):
-    """The user pressed Ctrl-C, or a prompt returned no answer."""
+    """The user declined the write; the wizard stops with status 0."""
+
+
+class Interrupted(Exception):
+    """The user pressed Ctrl-C or ended the input; the wizard stops with status 130."""
 
 
 def ask(question: questionary.Question):
-    """Ask one question; Ctrl-C, end of input or no answer cancels the wizard."""
+    """Ask one question; Ctrl-C, end of input or no answer interrupts the wizard."""
     try:
         answer = question.unsafe_ask()
     except (KeyboardInterrupt, EOFError):
-        raise Cancelled from None
+        raise Interrupted from None
     if answer is None:
-        raise Cancelled
+        raise Interrupted
     return answer
+
+
+def say(text: str, indent: str = "  ", subsequent: str | None = None) -> None:
+    """Print a paragraph wrapped to the terminal width, so no word is split by the terminal."""
+    width = max(shutil.get_terminal_size().columns - 1, 20)
+    subsequent = indent if subsequent is None else subsequent
+    lines = _wrap(text, width, indent, subsequent)
+    if any(len(line) > width for line in lines) and len(subsequent) > 4:
+        # A long name (an ARN, an image reference) fits better under a short indent.
+        lines = _wrap(text, width, indent, "    ")
+    print("\n".join(lines))
+
+
+def _wrap(text: str, width: int, indent: str, subsequent: str) -> list[str]:
+    return textwrap.wrap(
+        text, width=width, initial_indent=indent, subsequent_indent=subsequent,
+        break_long_words=False, break_on_hyphens=False,
+    ) or [indent.rstrip()]
 
 
 def print_step(step: str) -> None:
@@ -43,7 +69,7 @@ def print_rows(rows: list[Row]) -> None:
     """Print status rows with their text marks."""
     width = max((len(label) for _, label, _ in rows), default=0)
     for state, label, detail in rows:
-        print(f"  {MARK_TEXT[state]} {label.ljust(width)}  {detail}")
+        say(f"{MARK_TEXT[state]} {label.ljust(width)}  {detail}", subsequent=" " * (width + 6))
 
 
 def run_plain(
@@ -54,14 +80,19 @@ def run_plain(
 ) -> int:
     """Run the wizard line by line and return the exit status.
 
-    With `findings` given, no probe runs. Ctrl-C at any prompt writes nothing and returns 0;
-    a file that cannot be parsed or written returns 1.
+    With `findings` given, no probe runs. Declining the write returns 0; Ctrl-C or the end of
+    input returns 130; a file that cannot be parsed or written returns 1. None of them writes a
+    file.
     """
     try:
         return walk_steps(project_dir, env, context_name, findings)
     except Cancelled:
         print(flow.NOTHING_WRITTEN)
         return 0
+    except (Interrupted, KeyboardInterrupt):
+        print()
+        print(flow.NOTHING_WRITTEN)
+        return INTERRUPTED
 
 
 def walk_steps(project_dir: Path, env: Mapping[str, str] | None, context_name: str | None,
@@ -96,11 +127,8 @@ def cluster_step(findings: Findings, env: Mapping[str, str] | None, live: bool) 
         if name != in_use:
             findings = switch_context(findings, name, env, live)
     print_rows(cluster_rows(ProbeState(findings)))
-
-    from wizard.recommend import cluster_summary
-
     print()
-    print(cluster_summary(findings))
+    say(flow.cluster_summary_text(findings), indent="")
     return findings
 
 
@@ -121,23 +149,23 @@ def registry_step(findings: Findings) -> Choice:
 
     print_step("Registry")
     options = recommend(findings)
-    print(f"  Recommended: {options[0].title}")
-    print(f"  {options[0].reason}")
+    say(f"Recommended: {options[0].title}")
+    say(options[0].reason)
     choices = [questionary.Choice(flow.option_label(option), value=option.key) for option in options]
     key = ask(questionary.select("Where should Tilt push images?", choices=choices, default=options[0].key))
     option = next(option for option in options if option.key == key)
     if not option.recommended:
-        print(f"  {option.reason}")
-    print(f"  {flow.writes_sentence(option)}")
+        say(option.reason)
+    say(flow.writes_sentence(option))
 
-    typed = ask_registry(option)
+    typed = ask_registry(option, findings)
     host_from_cluster, single_name = ask_advanced(option)
     choice = flow.make_choice(option, findings, typed, host_from_cluster, single_name)
     print_preview(findings, option, choice)
     return choice
 
 
-def ask_registry(option: RegistryOption) -> str:
+def ask_registry(option: RegistryOption, findings: Findings) -> str:
     """Ask for the registry when the option needs one typed in; return it cleaned, or ""."""
     from wizard.imageref import normalize_registry
 
@@ -150,10 +178,13 @@ def ask_registry(option: RegistryOption) -> str:
     try:
         registry, notices = normalize_registry(text)
     except InvalidInput as error:  # registry_problem accepted it, so this is unexpected
-        print(f"  {MARK_TEXT['fail']} {error.message}")
+        say(f"{MARK_TEXT['fail']} {error.message}")
         raise Cancelled from error
     for notice in notices:
-        print(f"  {MARK_TEXT['info']} {notice}")
+        say(f"{MARK_TEXT['info']} {notice}", subsequent="    ")
+    note = flow.ignored_registry_note(findings)
+    if note:
+        say(f"{MARK_TEXT['warn']} {note}", subsequent="    ")
     return registry
 
 
@@ -181,20 +212,20 @@ def print_preview(findings: Findings, option: RegistryOption, choice: Choice) ->
     print()
     print("  Images Tilt will push")
     if not option.push:
-        print("    Tilt builds into the cluster runtime; nothing is pushed.")
+        say("Tilt builds into the cluster runtime; nothing is pushed.", indent="    ")
         return
     pairs = push_previews(findings, choice.default_registry, choice.single_name)
     width = max((len(image) for image, _ in pairs), default=0)
     for image, target in pairs:
-        print(f"    {image.ljust(width)} → {target}")
+        say(f"{image.ljust(width)} → {target}", indent="    ", subsequent=" " * (width + 7))
     if not pairs:
-        print("    The wizard found no docker_build images in the Tiltfile.")
+        say("The wizard found no docker_build images in the Tiltfile.", indent="    ")
 
     hosting = findings.local_registry.hosting if findings.local_registry else None
     registry = hosting.host if hosting else choice.default_registry
     if registry:
         mark, sentence = credential_status(registry, findings.docker)
-        print(f"  {MARK_TEXT[CREDENTIAL_STATES.get(mark, 'info')]} Credentials: {sentence}")
+        say(f"{MARK_TEXT[CREDENTIAL_STATES.get(mark, 'info')]} Credentials: {sentence}", subsequent="    ")
 
 
 def review_step(findings: Findings, choice: Choice) -> tuple[Plan, list[FileChange]] | None:
@@ -208,20 +239,20 @@ def review_step(findings: Findings, choice: Choice) -> tuple[Plan, list[FileChan
     try:
         plan = build_plan(findings, choice)
     except WizardError as error:
-        print(f"  {MARK_TEXT['fail']} {error.message}")
+        say(f"{MARK_TEXT['fail']} {error.message}", subsequent="    ")
         print(flow.NOTHING_WRITTEN)
         return None
     for notice in plan.notices:
-        print(f"  {MARK_TEXT['info']} {notice}")
+        say(f"{MARK_TEXT['info']} {notice}", subsequent="    ")
     changes = flow.changed_files(plan)
     if not changes:
-        print("  Nothing to change: the files already hold this choice.")
+        say(flow.nothing_to_change_sentence(plan))
         return plan, []
 
     left_out = []
     for change in changes:
         print()
-        print(f"  {change.path.name}: {change.summary}")
+        say(f"{change.path.name}: {change.summary}")
         print(unified_diff(change, findings.project.directory).rstrip("\n"))
         if change.optional and not ask(questionary.confirm(f"Include this change to {change.path.name}?", default=True)):
             left_out.append(change)
@@ -244,9 +275,13 @@ def done_step(findings: Findings, plan: Plan, left_out: list[FileChange]) -> int
             print(f"{MARK_TEXT['fail']} {error.message}", file=sys.stderr)
             return 1
     print_step("Done")
-    for line in flow.done_lines(written, left_out, findings):
-        print(f"  {line}")
+    for line in flow.done_lines(written, left_out, findings, plan.choice):
+        # Commands are printed whole, so they can be copied; sentences are wrapped.
+        if line.startswith("  ") or line.startswith("Next: "):
+            print(f"  {line}")
+        else:
+            say(line)
     if plan.tiltfile_snippet and any(change.path.name == "Tiltfile" for change in left_out):
-        print("  To let the Tiltfile read tilt_option.json later, add:")
+        say("To let the Tiltfile read tilt_option.json later, add:")
         print(plan.tiltfile_snippet.rstrip("\n"))
     return 0

@@ -80,6 +80,8 @@ class WizardApp(App[int]):
         self.choice: Choice | None = None
         self.written: list[Path] | None = None
         self.left_out: list[FileChange] = []
+        # The Registry step's highlighted option key, typed fields and Advanced state, kept across Back.
+        self.registry_form: dict = {}
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -240,6 +242,6 @@ def run_app(
     if app.written is None:
         print(flow.NOTHING_WRITTEN)
         return app.return_code or 0
-    for line in flow.done_lines(app.written, app.left_out, app.findings):
+    for line in flow.done_lines(app.written, app.left_out, app.findings, app.choice):
         print(line)
     return app.return_code or 0

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from wizard.imageref import registry_problem, single_name_problem
 from wizard.model import Choice, FileChange, Findings, Plan, RegistryOption
+from wizard.tui.next_steps import NEXT_COMMAND, before_tilt_up, next_command  # noqa: F401  (re-exported)
 
 STEPS = ("Project", "Cluster", "Registry", "Review", "Done")
 PRODUCT = "Tilt registry wizard"
 NOTHING_WRITTEN = "No changes were written."
-NEXT_COMMAND = "tilt up"
 
 
 def step_title(step: str) -> str:
@@ -49,6 +49,51 @@ def classify_context(findings: Findings, name: str | None, env: Mapping[str, str
 
     context = select_context(findings.kubeconfig, name) if findings.kubeconfig else None
     return context, classify_cluster(context, env)
+
+
+def cluster_summary_text(findings: Findings) -> str:
+    """Return the cluster summary, or a sentence saying the registry check still runs.
+
+    While the cluster's registry is unknown (`findings.local_registry` is None), any conclusion
+    about it could be wrong, so the domain summary waits for the check.
+    """
+    from wizard.recommend import cluster_summary
+
+    cluster = findings.cluster
+    if cluster is None:
+        return "Reading the kubeconfig…"
+    if findings.local_registry is None and cluster.kind != "none":
+        name = cluster.context or cluster.cluster
+        return (
+            f"Checking whether the cluster of context {name} advertises a registry… "
+            "The recommendation follows when the check finishes."
+        )
+    return cluster_summary(findings)
+
+
+def ignored_registry_note(findings: Findings) -> str | None:
+    """Return a note when the cluster advertises a registry, because Tilt then ignores default_registry."""
+    hosting = findings.local_registry.hosting if findings.local_registry else None
+    if hosting is None:
+        return None
+    return (
+        f"This cluster advertises the registry {hosting.host}, so Tilt pushes there and ignores the "
+        "registry typed here. Tilt uses it only on clusters that advertise no registry."
+    )
+
+
+def registry_notices(typed: str) -> list[str]:
+    """Return the cleanups normalize_registry makes to a typed registry (scheme, trailing /), or []."""
+    from wizard.errors import InvalidInput
+    from wizard.imageref import normalize_registry
+
+    try:
+        registry, notices = normalize_registry(typed)
+    except InvalidInput:
+        return []
+    if notices:
+        notices.append(f"The wizard writes {registry}.")
+    return notices
 
 
 def option_label(option: RegistryOption) -> str:
@@ -158,20 +203,26 @@ def write_button_label(count: int) -> str:
     return "Write 1 file" if count == 1 else f"Write {count} files"
 
 
-def next_command(findings: Findings) -> str:
-    """Return the command to run next, switching context first when the chosen one is not current."""
-    chosen = findings.cluster.context if findings.cluster else ""
-    current = findings.kubeconfig.current if findings.kubeconfig else None
-    if chosen and current is not None and current.name != chosen:
-        return f"kubectl config use-context {chosen} && {NEXT_COMMAND}"
-    return NEXT_COMMAND
+def nothing_to_change_sentence(plan: Plan) -> str:
+    """Return why the review has nothing to write, naming the files only when they exist."""
+    existing = [change.path.name for change in plan.changes if change.before is not None]
+    if not existing:
+        return "Nothing to change: this choice needs no file written."
+    verb = "holds" if len(existing) == 1 else "hold"
+    return f"Nothing to change: {', '.join(existing)} already {verb} this choice."
 
 
-def done_lines(written: list[Path], left_out: list[FileChange], findings: Findings) -> list[str]:
-    """Return the closing report: files written, changes left out and the next command."""
+def done_lines(written: list[Path], left_out: list[FileChange], findings: Findings,
+               choice: Choice | None = None) -> list[str]:
+    """Return the closing report: files written, changes left out and the commands to run next."""
     lines = [f"Wrote {display_path(path)}" for path in written]
     if not written:
         lines.append("No files needed a change.")
     lines += [f"Left out: {display_path(change.path)} ({change.summary})" for change in left_out]
+    for sentence, command in before_tilt_up(findings, choice):
+        if sentence:
+            lines.append(sentence)
+        if command:
+            lines.append(f"  {command}")
     lines.append(f"Next: {next_command(findings)}")
     return lines

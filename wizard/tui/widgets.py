@@ -19,6 +19,8 @@ MARK_STYLES = {
     "info": "$text-muted",
 }
 MARKS = {state: (MARK_TEXT[state], style) for state, style in MARK_STYLES.items()}
+# Below this many columns, side-by-side panels stack and the header takes two lines.
+NARROW_WIDTH = 90
 
 
 class StatusRow(Horizontal):
@@ -33,6 +35,8 @@ class StatusRow(Horizontal):
     }
     StatusRow > .status-label {
         text-style: bold;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     StatusRow > .status-detail {
         width: 1fr;
@@ -105,10 +109,11 @@ class StatusList(Vertical):
 
 
 class StepHeader(Horizontal):
-    """One line: the product and step on the left; the project directory and context on the right.
+    """The product and step on the left; the project directory and context on the right.
 
-    When the line is too narrow, the directory loses its leading characters first, so the
-    context stays readable.
+    Below NARROW_WIDTH columns the directory and context move to a second line. When a line is
+    too narrow, the directory loses its leading characters first, so the context stays readable;
+    a context that alone is too long ends in an ellipsis.
     """
 
     DEFAULT_CSS = """
@@ -123,6 +128,8 @@ class StepHeader(Horizontal):
         padding: 0 1;
         text-style: bold;
         color: $text-primary;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     StepHeader > #header-subtitle {
         width: 1fr;
@@ -130,6 +137,16 @@ class StepHeader(Horizontal):
         text-align: right;
         color: $text-muted;
         text-wrap: nowrap;
+    }
+    StepHeader.-narrow {
+        height: 2;
+        layout: vertical;
+    }
+    StepHeader.-narrow > #header-title {
+        width: 1fr;
+    }
+    StepHeader.-narrow > #header-subtitle {
+        text-align: left;
     }
     """
 
@@ -152,10 +169,18 @@ class StepHeader(Horizontal):
 
     def _fit(self) -> None:
         title, directory, context = self.parts
+        width = self.size.width
+        if not width:
+            return
+        narrow = width < NARROW_WIDTH
+        self.set_class(narrow, "-narrow")
+        room = width - 2 if narrow else width - len(title) - 4
         tail = f" · {context}"
-        room = self.size.width - len(title) - 4 - len(tail)
-        if self.size.width and len(directory) > room:
-            directory = "…" + directory[-max(room - 1, 0):] if room > 1 else ""
+        if len(tail) > room - 2:
+            tail = tail[: max(room - 3, 0)] + "…"
+        room -= len(tail)
+        if len(directory) > room:
+            directory = "…" + directory[-(room - 1):] if room > 1 else ""
         self.query_one("#header-subtitle", Static).update(directory + tail)
 
 
@@ -177,13 +202,20 @@ def diff_content(diff: str) -> Content:
 
 
 class DiffView(Static):
-    """A unified diff, added lines in the success colour and removed lines in the error colour."""
+    """A unified diff, added lines in the success colour and removed lines in the error colour.
+
+    Lines never wrap, because a wrapped line would lose its `+` or `-` prefix; the view is as wide
+    as its longest line, so put it in a horizontally scrolling container.
+    """
 
     DEFAULT_CSS = """
     DiffView {
+        width: auto;
+        min-width: 100%;
         height: auto;
         padding: 0 1;
         background: $boost;
+        text-wrap: nowrap;
     }
     """
 

@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from wizard.tui import flow
-from wizard.tui.widgets import StepHeader
+from wizard.tui.widgets import NARROW_WIDTH, StepHeader
 
 if TYPE_CHECKING:
     from wizard.tui.app import WizardApp
@@ -25,6 +25,7 @@ class StepScreen(Screen):
     BINDINGS = [
         Binding("enter", "continue", "Continue", priority=True),
         Binding("escape", "back", "Back"),
+        Binding("space", "toggle_collapsible", "Open or close", show=False),
     ]
 
     @property
@@ -41,7 +42,11 @@ class StepScreen(Screen):
         """Yield the step's widgets between the header and the footer."""
         yield from ()
 
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < NARROW_WIDTH, "-narrow")
+
     def on_mount(self) -> None:
+        self.set_class(self.app.size.width < NARROW_WIDTH, "-narrow")
         self.title = flow.step_title(self.STEP)
         self.update_header()
         self.show_findings()
@@ -56,22 +61,37 @@ class StepScreen(Screen):
         """Render the latest findings; called again whenever a probe finishes."""
 
     def action_continue(self) -> None:
-        """Accept what the step shows and go to the next one."""
+        """Accept what the step shows and go to the next one, unless a collapsible title has focus: open that instead."""
+        if self.action_toggle_collapsible():
+            return
+        self.go_next()
+
+    def action_toggle_collapsible(self) -> bool:
+        """Open or close the collapsible whose title has focus, and return whether one had focus."""
         from textual.widgets import Collapsible
 
-        # The Advanced fields open with enter, as the collapsible's own binding would do; its
-        # title widget is not exported, so it is recognised by its parent.
+        # The title widget is not exported, so it is recognised by its parent.
         focused = self.focused
         if focused is not None and isinstance(focused.parent, Collapsible):
             focused.parent.collapsed = not focused.parent.collapsed
-            return
-        self.go_next()
+            return True
+        return False
 
     def go_next(self) -> None:
         """Move to the next step."""
 
+    def leave_input(self) -> None:
+        """Move focus out of a text field. Steps with a main list override this to focus that list."""
+        if self.focused is not None:
+            self.focused.blur()
+
     def action_back(self) -> None:
-        """Go back one step; the first step has nowhere to go."""
+        """Leave a focused text field, or else go back one step (the first step stays)."""
+        from textual.widgets import Input
+
+        if isinstance(self.focused, Input):
+            self.leave_input()
+            return
         stack = self.app.screen_stack
         if len(stack) > 1 and isinstance(stack[-2], StepScreen):
             self.app.pop_screen()

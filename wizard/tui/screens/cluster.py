@@ -9,6 +9,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from wizard.model import Findings
+from wizard.tui import flow
 from wizard.tui.rows import ProbeState, cluster_rows
 from wizard.tui.screens.base import StepScreen
 from wizard.tui.widgets import StatusList
@@ -62,13 +63,10 @@ class ClusterScreen(StepScreen):
         self.query_one("#cluster-summary", Static).update(self._summary())
 
     def _summary(self) -> str:
-        from wizard.recommend import cluster_summary
-
-        findings = self.wizard.findings
         if self.wizard.probe_pending("cluster"):
             return "Reading the kubeconfig…"
         try:
-            return cluster_summary(findings)
+            return flow.cluster_summary_text(self.wizard.findings)
         except Exception as exc:  # noqa: BLE001 - a summary bug must not end the wizard
             return f"The cluster summary failed: {type(exc).__name__}"
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from wizard.model import FileChange
@@ -21,8 +21,9 @@ class DoneScreen(StepScreen):
     STEP = "Done"
     BINDINGS = [Binding("enter", "continue", "Exit", priority=True)]
     HELP = (
-        "The files listed were written. Run the command shown to start Tilt with the new "
-        "registry.\n\n`enter` or `ctrl+q` exits; `escape` goes back to the review."
+        "The files listed were written. Run the commands shown, in order, to start Tilt with the "
+        "new registry: a registry login or ECR repositories come before `tilt up` when they are "
+        "missing. Every value in them is quoted for the shell.\n\n`enter` or `ctrl+q` exits; `escape` goes back to the review."
     )
 
     def __init__(self, written: list[Path], left_out: list[FileChange]) -> None:
@@ -33,7 +34,7 @@ class DoneScreen(StepScreen):
     def compose_body(self) -> ComposeResult:
         rows = [("ok", "Wrote", flow.display_path(path)) for path in self.written]
         if not self.written:
-            rows.append(("ok", "Nothing written", "the files already held this choice"))
+            rows.append(("ok", "Nothing written", "no file needed a change"))
         rows += [("info", "Left out", f"{flow.display_path(c.path)} · {c.summary}") for c in self.left_out]
         snippet = self._snippet()
         with VerticalScroll(classes="step-body"):
@@ -41,9 +42,22 @@ class DoneScreen(StepScreen):
             if snippet:
                 yield Static("To let the Tiltfile read tilt_option.json later, add:", classes="hint")
                 yield Static(snippet, id="snippet", classes="code", markup=False)
+            yield from self._compose_before_tilt_up()
             yield Static("Next", classes="section-title")
             yield Static(flow.next_command(self.wizard.findings), id="next-command", classes="command", markup=False)
             yield Static("Press enter to exit.", classes="hint")
+
+    def _compose_before_tilt_up(self) -> ComposeResult:
+        steps = flow.before_tilt_up(self.wizard.findings, self.wizard.choice)
+        if not steps:
+            return
+        yield Static("Before tilt up", classes="section-title")
+        with Vertical(id="before-tilt-up"):
+            for sentence, command in steps:
+                if sentence:
+                    yield Static(sentence, classes="step-sentence", markup=False)
+                if command:
+                    yield Static(command, classes="command", markup=False)
 
     def _snippet(self) -> str | None:
         if not any(change.path.name == "Tiltfile" for change in self.left_out):

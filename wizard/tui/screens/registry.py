@@ -11,11 +11,14 @@ from textual.widgets.option_list import Option
 from wizard.errors import InvalidInput
 from wizard.model import Choice, RegistryOption
 from wizard.tui import flow
+from wizard.tui.next_steps import pushed_registry
 from wizard.tui.screens.base import StepScreen
 from wizard.tui.widgets import StatusList
 
 CREDENTIAL_STATES = {"ok": "ok", "warn": "warn", "none": "info"}
 FIELD_INPUTS = {"registry": "#registry-input", "host_from_cluster": "#host-from-cluster", "single_name": "#single-name"}
+# The image column of the push preview never takes more than this share of the screen width.
+IMAGE_COLUMN_SHARE = 3
 
 
 class RegistryScreen(StepScreen):
@@ -29,7 +32,10 @@ class RegistryScreen(StepScreen):
         "`registry.example.com:5000/team`.\n\n"
         "**Advanced**: `host_from_cluster` is the registry's name as the cluster's nodes see it, "
         "when that differs from the name you push to. `single_name` pushes every image to one "
-        "repository and tells them apart by tag, for registries that limit repositories."
+        "repository and tells them apart by tag, for registries that limit repositories. "
+        "`tab` reaches the Advanced title; `enter` or `space` opens it.\n\n"
+        "`escape` in a text field leaves the field, and `escape` again goes back a step. What you "
+        "typed and the highlighted option stay when you come back to this step."
     )
 
     def __init__(self) -> None:
@@ -54,7 +60,26 @@ class RegistryScreen(StepScreen):
             yield StatusList(id="credentials", label_width=12)
 
     def on_mount(self) -> None:
+        saved = self.wizard.registry_form
+        for name, selector in FIELD_INPUTS.items():
+            self.query_one(selector, Input).value = saved.get(name, "")
+        self.query_one("#advanced", Collapsible).collapsed = not saved.get("advanced_open", False)
         super().on_mount()
+        self.query_one("#options", OptionList).focus()
+
+    def save_form(self) -> None:
+        """Keep the highlighted option, the typed fields and the Advanced state in the app for a return."""
+        form = {name: self._field(selector) for name, selector in FIELD_INPUTS.items()}
+        form["option"] = self.option.key if self.option else ""
+        form["advanced_open"] = not self.query_one("#advanced", Collapsible).collapsed
+        self.wizard.registry_form = form
+
+    def action_back(self) -> None:
+        if not isinstance(self.focused, Input):
+            self.save_form()
+        super().action_back()
+
+    def leave_input(self) -> None:
         self.query_one("#options", OptionList).focus()
 
     # -- state -----------------------------------------------------------------------------
@@ -97,7 +122,7 @@ class RegistryScreen(StepScreen):
 
     def _set_options(self, options: list[RegistryOption]) -> None:
         option_list = self.query_one("#options", OptionList)
-        previous = self.option.key if self.option else None
+        previous = self.option.key if self.option else self.wizard.registry_form.get("option")
         self.options = options
         option_list.set_options([Option(self._prompt(option), id=option.key) for option in options])
         keys = [option.key for option in options]
@@ -134,14 +159,19 @@ class RegistryScreen(StepScreen):
         problems = flow.field_problems(
             option, self._field("#registry-input"), self._field("#host-from-cluster"), self._field("#single-name")
         )
+        typed = self._field("#registry-input")
         typed_problem = problems.get("registry")
         if not typed_problem:
-            row = ("ok", "Registry", "valid")
-        elif self._field("#registry-input").strip():
-            row = ("fail", "Registry", typed_problem)
+            rows = [("ok", "Registry", "valid")]
+            rows += [("info", "Cleaned", notice) for notice in flow.registry_notices(typed)]
+        elif typed.strip():
+            rows = [("fail", "Registry", typed_problem)]
         else:
-            row = ("info", "Registry", typed_problem)
-        self.query_one("#registry-message", StatusList).set_rows([row])
+            rows = [("info", "Registry", typed_problem)]
+        note = flow.ignored_registry_note(self.wizard.findings) if option.needs_input else None
+        if note:
+            rows.append(("warn", "Ignored", note))
+        self.query_one("#registry-message", StatusList).set_rows(rows)
         for field, selector in FIELD_INPUTS.items():
             self.query_one(selector, Input).set_class(field in problems, "-invalid")
 
@@ -156,7 +186,7 @@ class RegistryScreen(StepScreen):
         option, choice = self.option, self.current_choice()
         if option is None or choice is None:
             return
-        registry = self._pushed_registry(choice)
+        registry = pushed_registry(self.wizard.findings, choice)
         images = self.wizard.findings.project.images if self.wizard.findings.project else []
         if not option.push:
             rows = [("info", "No push", "Tilt builds into the cluster runtime; nothing is pushed")]
@@ -168,7 +198,8 @@ class RegistryScreen(StepScreen):
             pairs = push_previews(self.wizard.findings, choice.default_registry, choice.single_name)
             rows = [("info", image, f"→ {target}") for image, target in pairs]
         preview = self.query_one("#preview", StatusList)
-        preview.label_width = max([9] + [len(label) + 1 for _, label, _ in rows])
+        widest = max([9] + [len(label) + 1 for _, label, _ in rows])
+        preview.label_width = min(widest, max(9, self.app.size.width // IMAGE_COLUMN_SHARE))
         preview.set_rows(rows)
 
         if option.push and self.problems:
@@ -179,16 +210,6 @@ class RegistryScreen(StepScreen):
             mark, sentence = credential_status(registry, self.wizard.findings.docker)
             credential = (CREDENTIAL_STATES.get(mark, "info"), "Credentials", sentence)
         self.query_one("#credentials", StatusList).set_rows([credential])
-
-    def _pushed_registry(self, choice: Choice) -> str | None:
-        # A registry the cluster advertises wins over default_registry in Tilt.
-        findings = self.wizard.findings
-        hosting = findings.local_registry.hosting if findings.local_registry else None
-        if hosting is not None:
-            return hosting.host
-        if choice.default_registry:
-            return choice.default_registry
-        return findings.project.team_default if findings.project else None
 
     # -- events ----------------------------------------------------------------------------
 
@@ -223,6 +244,7 @@ class RegistryScreen(StepScreen):
         if option.needs_input and not self._normalize(choice):
             return
         self.wizard.option, self.wizard.choice = option, choice
+        self.save_form()
 
         from wizard.tui.screens.review import ReviewScreen
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, HorizontalScroll, Vertical, VerticalScroll
 from textual.widgets import Button, Label, Static, Switch
 
 from wizard.errors import UnparsableFile, WizardError
@@ -13,6 +13,11 @@ from wizard.tui.screens.base import StepScreen
 from wizard.tui.widgets import DiffView, StatusList
 
 
+# The text beside each switch, so its state reads without colour.
+INCLUDED = "included"
+LEFT_OUT = "left out"
+
+
 class ReviewScreen(StepScreen):
     """The plan as diffs; nothing is written before the primary button (or enter) is pressed."""
 
@@ -20,8 +25,11 @@ class ReviewScreen(StepScreen):
     HELP = (
         "Each file the wizard would change is shown as a unified diff: `+` lines are added, "
         "`-` lines removed.\n\n"
-        "Optional changes (the Tiltfile lines, the `.gitignore` entry) have a switch; turn it "
-        "off to leave that change out.\n\n"
+        "Optional changes (the Tiltfile lines, the `.gitignore` entry) have a switch, and the "
+        "word next to it says whether the change is *included* or *left out*. `tab` moves focus "
+        "to the next switch (`shift+tab` back), and `space` turns the focused switch on or off. "
+        "A left-out change hides its diff. Diff lines never wrap: a line wider than the screen "
+        "scrolls sideways (focus the diff with `tab`, then `←` and `→`).\n\n"
         "`enter` writes the files. `escape` goes back and writes nothing."
     )
 
@@ -67,15 +75,17 @@ class ReviewScreen(StepScreen):
     def _compose_changes(self) -> ComposeResult:
         from wizard.plan import unified_diff
 
-        if not self.changes:
-            yield StatusList([("ok", "Nothing to change", "the files already hold this choice")], id="nothing")
+        if not self.changes and self.plan is not None:
+            yield Static(f"✓ {flow.nothing_to_change_sentence(self.plan)}", id="nothing", classes="nothing", markup=False)
         for index, change in enumerate(self.changes):
-            with Vertical(classes="change"):
+            with Vertical(classes="change", id=f"change-{index}"):
                 with Horizontal(classes="change-title"):
                     if change.optional:
                         yield Switch(value=True, id=f"include-{index}")
+                        yield Label(INCLUDED, id=f"state-{index}", classes="switch-state")
                     yield Label(f"{self._relative(change)}  ·  {change.summary}", classes="change-label", markup=False)
-                yield DiffView(unified_diff(change, self.wizard.project_dir))
+                with HorizontalScroll(classes="diff-scroll"):
+                    yield DiffView(unified_diff(change, self.wizard.project_dir))
         notices = self.plan.notices if self.plan else []
         if notices:
             yield StatusList([("info", "Note", notice) for notice in notices], label_width=5, id="notices")
@@ -115,6 +125,9 @@ class ReviewScreen(StepScreen):
         ]
 
     def on_switch_changed(self, event: Switch.Changed) -> None:
+        index = (event.switch.id or "").removeprefix("include-")
+        self.query_one(f"#state-{index}", Label).update(INCLUDED if event.value else LEFT_OUT)
+        self.query_one(f"#change-{index}").set_class(not event.value, "-left-out")
         count = len(self.changes) - len(self.left_out())
         self.query_one("#write", Button).label = flow.write_button_label(count)
 
