@@ -2,6 +2,8 @@
 
 import json
 import os
+import socket
+import threading
 import stat
 
 import pytest
@@ -233,3 +235,191 @@ def test_apply_plan_write_failure_is_wizard_error(tmp_path, monkeypatch):
     monkeypatch.setattr(files, "atomic_write", failing_write)
     with pytest.raises(WizardError, match="Could not write .*Permission denied"):
         apply_plan(_plan_for(tmp_path, None, "{}\n"))
+
+
+# --- files that are not regular files ---
+
+
+def read_in_thread(path):
+    """Run read_text in a thread, so that a FIFO that blocks fails the test instead of hanging it."""
+    outcome = {}
+
+    def run():
+        try:
+            outcome["text"] = files.read_text(path)
+        except WizardError as error:
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(5)
+    assert not thread.is_alive(), f"read_text({path}) blocked"
+    return outcome
+
+
+def test_read_text_rejects_directory(tmp_path):
+    (tmp_path / "tilt_option.json").mkdir()
+    error = read_in_thread(tmp_path / "tilt_option.json")["error"]
+    assert isinstance(error, UnparsableFile)
+    assert error.message == f"{tmp_path / 'tilt_option.json'} is not a regular file; move it away and run again."
+
+
+def test_read_text_rejects_fifo_without_blocking(tmp_path):
+    os.mkfifo(tmp_path / ".gitignore")
+    assert "is not a regular file" in read_in_thread(tmp_path / ".gitignore")["error"].message
+
+
+def test_read_text_rejects_symlink_to_fifo(tmp_path):
+    os.mkfifo(tmp_path / "pipe")
+    (tmp_path / "Tiltfile").symlink_to(tmp_path / "pipe")
+    assert "is not a regular file" in read_in_thread(tmp_path / "Tiltfile")["error"].message
+
+
+def test_read_text_rejects_socket(tmp_path):
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        server.bind(str(tmp_path / "Tiltfile"))
+        assert "is not a regular file" in read_in_thread(tmp_path / "Tiltfile")["error"].message
+    finally:
+        server.close()
+
+
+def test_read_text_rejects_device(tmp_path):
+    (tmp_path / "tilt_option.json").symlink_to("/dev/null")
+    assert "is not a regular file" in read_in_thread(tmp_path / "tilt_option.json")["error"].message
+
+
+def test_read_text_follows_symlink_to_regular_file(tmp_path):
+    (tmp_path / "real").write_bytes(b"a\r\n\xff")
+    (tmp_path / "Tiltfile").symlink_to(tmp_path / "real")
+    assert files.read_text(tmp_path / "Tiltfile").encode("utf-8", "surrogateescape") == b"a\r\n\xff"
+
+
+def test_read_text_missing_is_none(tmp_path):
+    assert files.read_text(tmp_path / "nope") is None
+
+
+# --- JSON that Python accepts but JSON does not ---
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e400", "-1e400"])
+def test_merge_options_rejects_non_finite_numbers(tmp_path, number):
+    with pytest.raises(UnparsableFile, match="NaN/Infinity, which is not JSON"):
+        merge_options(f'{{"timeout": {number}}}', {"default_registry": "ttl.sh/me"}, tmp_path / "tilt_option.json")
+
+
+@pytest.mark.parametrize("text", ['{"a": 1, "a": 2}', '{"x": {"a": 1, "a": 1}}'])
+def test_merge_options_rejects_duplicate_keys(tmp_path, text):
+    with pytest.raises(UnparsableFile) as caught:
+        merge_options(text, {"default_registry": "ttl.sh/me"}, tmp_path / "tilt_option.json")
+    assert 'defines "a" twice; keep one' in caught.value.message
+
+
+def test_merge_options_rejects_deep_nesting(tmp_path):
+    path = tmp_path / "tilt_option.json"
+    with pytest.raises(UnparsableFile) as caught:
+        merge_options('{"a": ' + "[" * 100_000 + "]" * 100_000 + "}", {"default_registry": "ttl.sh/me"}, path)
+    assert caught.value.message.startswith(f"{path} is not valid JSON: it is nested too deeply.")
+    assert "\n" not in caught.value.message
+
+
+def test_merge_options_rejects_huge_integer(tmp_path):
+    with pytest.raises(UnparsableFile, match="too many digits"):
+        merge_options('{"a": ' + "1" * 5000 + "}", {"default_registry": "ttl.sh/me"}, tmp_path / "f")
+
+
+def test_merge_options_keeps_large_finite_numbers(tmp_path):
+    text = merge_options('{"a": 1e300, "b": 12345678901234567890}', {"default_registry": "ttl.sh/me"}, tmp_path / "f")
+    assert json.loads(text) == {"a": 1e300, "b": 12345678901234567890, "default_registry": "ttl.sh/me"}
+
+
+# --- .gitignore lines that git overrides ---
+
+
+NEGATED = "tilt_option.json\n!tilt_option.json\n"
+
+
+def test_add_gitignore_entry_appends_after_negation():
+    after = add_gitignore_entry(NEGATED, listed_line_fails=True)
+    assert after == NEGATED + "# personal tilt settings\ntilt_option.json\n"
+
+
+def test_add_gitignore_entry_after_negation_is_idempotent():
+    after = add_gitignore_entry(NEGATED, listed_line_fails=True)
+    assert add_gitignore_entry(after, listed_line_fails=True) == after
+
+
+def test_add_gitignore_entry_listed_line_counts_by_default():
+    assert add_gitignore_entry(NEGATED) == NEGATED
+
+
+# --- apply_plan: all files or none ---
+
+
+def three_file_plan(tmp_path):
+    (tmp_path / "tilt_option.json").write_bytes(b'{"namespace": "dev", "x": "\xff"}\r\n')
+    (tmp_path / "Tiltfile").write_bytes(b"docker_build('api', '.')\n")
+    changes = [
+        FileChange(path=tmp_path / "Tiltfile", before="docker_build('api', '.')\n", after="new\n", summary="s"),
+        FileChange(path=tmp_path / ".gitignore", before=None, after="tilt_option.json\n", summary="s"),
+        FileChange(
+            path=tmp_path / "tilt_option.json",
+            before=files.read_text(tmp_path / "tilt_option.json"),
+            after='{"default_registry": "ttl.sh/me"}\n',
+            summary="s",
+        ),
+    ]
+    return Plan(choice=Choice(), changes=changes)
+
+
+def snapshot(directory):
+    return {path.name: path.read_bytes() for path in sorted(directory.iterdir())}
+
+
+def fail_for(name, monkeypatch, calls):
+    real_write = files.atomic_write
+
+    def write(path, text):
+        calls.append(path.name)
+        if path.name == name:
+            raise OSError(28, "No space left on device")
+        real_write(path, text)
+
+    monkeypatch.setattr(files, "atomic_write", write)
+
+
+def test_apply_plan_write_order(tmp_path, monkeypatch):
+    calls = []
+    fail_for("none", monkeypatch, calls)
+    apply_plan(three_file_plan(tmp_path))
+    assert calls == ["tilt_option.json", ".gitignore", "Tiltfile"]
+
+
+@pytest.mark.parametrize("failing", [".gitignore", "Tiltfile"])
+def test_apply_plan_failed_write_restores_every_file(tmp_path, monkeypatch, failing):
+    plan = three_file_plan(tmp_path)
+    before = snapshot(tmp_path)
+    fail_for(failing, monkeypatch, [])
+    with pytest.raises(WizardError) as caught:
+        apply_plan(plan)
+    assert snapshot(tmp_path) == before
+    assert caught.value.message.startswith(f"Could not write {tmp_path / failing}: No space left on device.")
+    assert "Nothing was changed" in caught.value.message
+
+
+def test_apply_plan_names_files_it_could_not_restore(tmp_path, monkeypatch):
+    plan = three_file_plan(tmp_path)
+    real_write = files.atomic_write
+    written = []
+
+    def write(path, text):
+        if path.name == ".gitignore" or path.name in written:
+            raise OSError(5, "Input/output error")
+        written.append(path.name)
+        real_write(path, text)
+
+    monkeypatch.setattr(files, "atomic_write", write)
+    with pytest.raises(WizardError) as caught:
+        apply_plan(plan)
+    assert "Nothing was changed" not in caught.value.message
+    assert f"failed for {tmp_path / 'tilt_option.json'}" in caught.value.message

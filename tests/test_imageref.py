@@ -172,7 +172,7 @@ def test_normalize_registry_rejects_bare_name():
         ("my_reg.com/x", "invalid host"),
         ("docker.io", "user or organisation"),
         ("index.docker.io/acme", "docker.io/acme"),
-        ("gcr.io/" + "a" * 251, "longer than"),
+        ("gcr.io/" + "a" * 251, "258 characters long; the maximum is 250"),
     ],
 )
 def test_normalize_registry_rejects_with_reason(registry, reason):
@@ -195,3 +195,140 @@ def test_single_name_problem_valid():
 @pytest.mark.parametrize(("name", "reason"), [("", "empty"), ("Team", "uppercase"), ("a//b", "invalid path component")])
 def test_single_name_problem_cases(name, reason):
     assert reason in single_name_problem(name)
+
+
+# --- credentials, ports and control characters ---
+
+
+@pytest.mark.parametrize(
+    "registry", ["https://user:secret@ttl.sh/x", "user:secret@ttl.sh/x", "http://user:se/cret@ttl.sh/x", "user@ttl.sh/x"]
+)
+def test_normalize_registry_rejects_credentials(registry):
+    with pytest.raises(InvalidInput) as caught:
+        normalize_registry(registry)
+    assert "contains credentials (user:password@); remove them and log in with `docker login` instead" in caught.value.message
+    assert "secret" not in caught.value.message
+    assert "se/cret" not in caught.value.message
+    assert "user" not in caught.value.message.partition("(")[0]
+
+
+def test_normalize_registry_credentials_with_control_character_hidden():
+    message = registry_problem("user:se\ncret@ttl.sh/x")
+    assert "cret" not in message
+    assert "contains credentials" in message
+
+
+@pytest.mark.parametrize("registry", ["localhost:99999", "localhost:0", "localhost:65536/x", "[::1]:0/dev"])
+def test_normalize_registry_rejects_port_out_of_range(registry):
+    with pytest.raises(InvalidInput, match="a port is a number from 1 to 65535"):
+        normalize_registry(registry)
+
+
+@pytest.mark.parametrize("registry", ["localhost:1", "localhost:65535/x", "[::1]:65535"])
+def test_normalize_registry_accepts_port_bounds(registry):
+    assert registry_problem(registry) is None
+
+
+@pytest.mark.parametrize(("registry", "shown"), [("ttl.sh/a\nb", "'ttl.sh/a\\nb'"), ("ttl.sh/a\tb", "'ttl.sh/a\\tb'"), ("ttl.sh/\x1b[31mx", "'ttl.sh/\\x1b[31mx'")])
+def test_registry_problem_control_character(registry, shown):
+    message = registry_problem(registry)
+    assert f"{shown} contains a control character" in message
+    assert "space" not in message
+
+
+@pytest.mark.parametrize("registry", ["ttl.sh/a\nb", "\x1b[2Jttl.sh", "gcr.io/A\x07", "foo\x9b", "a\rb"])
+def test_registry_problem_never_contains_raw_control_characters(registry):
+    message = registry_problem(registry)
+    assert message is not None
+    assert not any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 for char in message)
+
+
+# --- public registries that need an account part ---
+
+
+@pytest.mark.parametrize(
+    ("registry", "form"),
+    [
+        ("docker.io", "docker.io/<user>"),
+        ("quay.io", "'quay.io' needs your user or organisation: quay.io/<user>"),
+        ("ghcr.io", "ghcr.io/<user>"),
+        ("gcr.io", "gcr.io/<project>"),
+        ("us.gcr.io", "us.gcr.io/<project>"),
+        ("eu.gcr.io", "eu.gcr.io/<project>"),
+        ("asia.gcr.io", "asia.gcr.io/<project>"),
+        ("europe-west1-docker.pkg.dev", "europe-west1-docker.pkg.dev/<project>/<repository>"),
+        ("europe-west1-docker.pkg.dev/acme", "europe-west1-docker.pkg.dev/<project>/<repository>"),
+        ("registry.digitalocean.com", "registry.digitalocean.com/<registry>"),
+        ("registry.gitlab.com", "registry.gitlab.com/<group>/<project>"),
+        ("Quay.IO", "quay.io/<user>"),
+    ],
+)
+def test_normalize_registry_rejects_missing_namespace(registry, form):
+    with pytest.raises(InvalidInput) as caught:
+        normalize_registry(registry)
+    assert form in caught.value.message
+
+
+@pytest.mark.parametrize("registry", ["quay.io/jane", "ghcr.io/acme", "registry.gitlab.com/acme/shop", "registry.digitalocean.com/acme"])
+def test_normalize_registry_accepts_namespaced(registry):
+    assert registry_problem(registry) is None
+
+
+# --- suggestions are valid themselves ---
+
+
+@pytest.mark.parametrize("registry", ["$(id)", "ACME!", "foo_", "-x"])
+def test_registry_problem_suggests_placeholder_for_invalid_path(registry):
+    message = registry_problem(registry)
+    assert message.endswith("such as docker.io/<user>")
+
+
+def test_registry_problem_suggestion_is_valid():
+    message = registry_problem("ACME")
+    suggestion = message.rpartition("such as ")[2]
+    assert suggestion == "docker.io/acme"
+    assert registry_problem(suggestion) is None
+
+
+def test_registry_problem_index_docker_io_without_path():
+    assert "write docker.io/<user>" in registry_problem("index.docker.io")
+
+
+# --- length limits ---
+
+
+def test_normalize_registry_rejects_overlong_whole_name():
+    registry = "a" * 240 + ".example.com/x"
+    message = registry_problem(registry)
+    assert f"is {len(registry)} characters long; the maximum is 250" in message
+
+
+def test_normalize_registry_accepts_maximum_length():
+    assert registry_problem("ttl.sh/" + "a" * 243) is None
+
+
+def test_push_reference_rejects_overlong_whole_name():
+    registry = "r" * 200 + ".example.com"
+    with pytest.raises(InvalidInput, match=r"characters long, and many clients accept at most 255"):
+        push_reference("a" * 60, registry)
+
+
+def test_push_reference_overlong_path_says_length():
+    # The path is "b" * 48 + "/acme_" + "a" * 210: 264 characters.
+    with pytest.raises(InvalidInput, match="path of .* is 264 characters long; the maximum is 255"):
+        push_reference("acme/" + "a" * 210, "ttl.sh/" + "b" * 48)
+
+
+# --- single_name ---
+
+
+@pytest.mark.parametrize(("name", "reason"), [("dev\nx", "control character"), ("de\tv", "control character"), ("a b", "space")])
+def test_single_name_problem_blanks_and_control(name, reason):
+    message = single_name_problem(name)
+    assert reason in message
+    assert "\n" not in message
+    assert "\t" not in message
+
+
+def test_single_name_problem_overlong_says_length():
+    assert single_name_problem("a" * 300) == "single_name is 300 characters long; the maximum is 255."

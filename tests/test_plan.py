@@ -1,5 +1,8 @@
 """Tests for building plans from a choice and rendering them as unified diffs."""
 
+import os
+import threading
+
 import pytest
 
 from wizard.errors import InvalidInput, UnparsableFile
@@ -14,6 +17,7 @@ from wizard.model import (
     RegistryHosting,
 )
 from wizard.plan import build_plan, tiltfile_snippet, unified_diff
+from wizard.probes.project import probe_project
 
 TILTFILE = "# shop\nload('ext://x', 'y')\n\ndocker_build('acme/api', '.')\n"
 READING_TILTFILE = "default_registry(read_json('tilt_option.json', default={}).get('default_registry', 'gcr.io/team'))\n"
@@ -215,3 +219,128 @@ def test_unified_diff_marks_missing_final_newline(tmp_path):
 
 def test_unified_diff_unchanged_is_empty(tmp_path):
     assert unified_diff(FileChange(path=tmp_path / "x", before="a", after="a", summary="s")) == ""
+
+
+def test_build_plan_cluster_registry_notice_wording(tmp_path):
+    findings = make_findings(tmp_path, reads=True)
+    findings.local_registry = LocalRegistryResult(reachable=True, hosting=RegistryHosting(host="localhost:5001"))
+    plan = build_plan(findings, Choice(default_registry="ttl.sh/a"))
+    assert any("Tilt ignores default_registry on this cluster and uses localhost:5001" in n for n in plan.notices)
+
+
+def test_build_plan_no_cluster_registry_notice_without_registry(tmp_path):
+    findings = make_findings(tmp_path, reads=True)
+    findings.local_registry = LocalRegistryResult(reachable=True, hosting=RegistryHosting(host="localhost:5001"))
+    plan = build_plan(findings, Choice())
+    assert not any("localhost:5001" in notice for notice in plan.notices)
+
+
+# --- .gitignore that lists the file but does not ignore it ---
+
+
+def test_build_plan_gitignore_after_negation_ignores_file(tmp_path):
+    gitignore = tmp_path / ".gitignore"
+    gitignore.write_text("tilt_option.json\n!tilt_option.json\n")
+    (tmp_path / "Tiltfile").write_text(READING_TILTFILE)
+    choice = Choice(default_registry="ttl.sh/a")
+
+    apply_plan(build_plan(Findings(project=probe_project(tmp_path)), choice))
+    assert gitignore.read_text().endswith("!tilt_option.json\n# personal tilt settings\ntilt_option.json\n")
+    second = probe_project(tmp_path)
+    assert second.gitignored is True
+    assert build_plan(Findings(project=second), choice).empty
+
+
+# --- Tiltfiles the wizard must not edit ---
+
+
+def test_build_plan_repeated_default_registry_not_edited(tmp_path):
+    tiltfile = "default_registry('gcr.io/a')\ndocker_build('api', '.')\ndefault_registry('gcr.io/b')\n"
+    findings = make_findings(tmp_path, tiltfile=tiltfile, call=DefaultRegistryCall(line=1, host="gcr.io/a"))
+    plan = build_plan(findings, Choice(default_registry="ttl.sh/a", add_tiltfile_lines=True))
+    assert "Tiltfile" not in by_name(plan)
+    assert (
+        "The Tiltfile calls default_registry on lines 1 and 3; Tilt fails on the second call. "
+        "Keep one, then run the wizard again."
+    ) in plan.notices
+
+
+def test_build_plan_unparsable_tiltfile_not_edited(tmp_path):
+    tiltfile = "docker_build('api', '.')\nif True\n  k8s_yaml('a.yaml')\n"
+    findings = make_findings(tmp_path, tiltfile=tiltfile)
+    plan = build_plan(findings, Choice(default_registry="ttl.sh/a", add_tiltfile_lines=True))
+    assert "Tiltfile" not in by_name(plan)
+    assert any("could not parse the Tiltfile" in notice for notice in plan.notices)
+
+
+def test_build_plan_snippet_replaces_call_line(tmp_path):
+    tiltfile = "# shop\n\ndefault_registry('gcr.io/team')\n"
+    findings = make_findings(tmp_path, tiltfile=tiltfile, call=DefaultRegistryCall(line=3, host="gcr.io/team"))
+    assert build_plan(findings, Choice(default_registry="ttl.sh/a")).snippet_replaces_line == 3
+
+
+def test_build_plan_snippet_added_without_call(tmp_path):
+    assert build_plan(make_findings(tmp_path), Choice(default_registry="ttl.sh/a")).snippet_replaces_line is None
+
+
+# --- keys that a new registry drops ---
+
+
+def test_build_plan_notice_names_dropped_keys(tmp_path):
+    (tmp_path / "tilt_option.json").write_text(
+        '{"default_registry": "localhost:5005", "host_from_cluster": "registry:5000", "single_name": "dev"}\n'
+    )
+    plan = build_plan(make_findings(tmp_path, reads=True, gitignored=True), Choice(default_registry="ttl.sh/a"))
+    assert (
+        "tilt_option.json sets host_from_cluster and single_name for localhost:5005. This choice writes "
+        "another registry, so it removes them."
+    ) in plan.notices
+
+
+def test_build_plan_same_registry_no_notice(tmp_path):
+    (tmp_path / "tilt_option.json").write_text('{"default_registry": "ttl.sh/a", "single_name": "dev"}\n')
+    plan = build_plan(make_findings(tmp_path, reads=True, gitignored=True), Choice(default_registry="ttl.sh/a"))
+    assert not any("removes" in notice for notice in plan.notices)
+
+
+def test_build_plan_kept_keys_no_notice(tmp_path):
+    (tmp_path / "tilt_option.json").write_text('{"default_registry": "localhost:5005", "single_name": "dev"}\n')
+    choice = Choice(default_registry="ttl.sh/a", single_name="dev")
+    plan = build_plan(make_findings(tmp_path, reads=True, gitignored=True), choice)
+    assert not any("removes" in notice for notice in plan.notices)
+
+
+# --- files that are not regular files ---
+
+
+def test_build_plan_option_file_directory_raises(tmp_path):
+    (tmp_path / "tilt_option.json").mkdir()
+    with pytest.raises(UnparsableFile, match="is not a regular file"):
+        build_plan(make_findings(tmp_path, reads=True), Choice(default_registry="ttl.sh/a"))
+
+
+def test_build_plan_gitignore_fifo_raises(tmp_path):
+    os.mkfifo(tmp_path / ".gitignore")
+    findings = make_findings(tmp_path, reads=True)
+    errors = []
+
+    def run():
+        try:
+            build_plan(findings, Choice(default_registry="ttl.sh/a"))
+        except UnparsableFile as error:
+            errors.append(error)
+
+    # A thread, so that reading a FIFO that blocks fails the test instead of hanging it.
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(5)
+    assert not thread.is_alive(), "build_plan blocked on the FIFO"
+    assert "is not a regular file" in errors[0].message
+
+
+def test_build_plan_tiltfile_directory_raises(tmp_path):
+    findings = make_findings(tmp_path, tiltfile=None)
+    findings.project.tiltfile = tmp_path / "Tiltfile"
+    (tmp_path / "Tiltfile").mkdir()
+    with pytest.raises(UnparsableFile, match="is not a regular file"):
+        build_plan(findings, Choice(default_registry="ttl.sh/a", add_tiltfile_lines=True))

@@ -1,5 +1,8 @@
 """Tests for the ordered registry options, the cluster summary and the credential status."""
 
+import hashlib
+from pathlib import Path
+
 import pytest
 
 from wizard import options as options_module
@@ -18,13 +21,17 @@ from wizard.recommend import cluster_summary, credential_status, push_previews, 
 ECR_HOST = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
 
 
-def fixed_hex():
-    return "0123abcd"
+# Never created: the ttl.sh name depends only on the path, and /nonexistent has no symlinks to resolve.
+PROJECT = Path("/nonexistent/shop")
+
+
+def ttl_digits(user, directory=PROJECT):
+    return hashlib.sha256(f"{user}\0{directory}".encode()).hexdigest()[:8]
 
 
 def make(kind, *, hosting=None, runtime=None, docker=None, cloud=None, team=None, options=None, images=(), server=""):
     project = ProjectResult(
-        directory=".",
+        directory=PROJECT,
         default_registry_call=DefaultRegistryCall(line=1, host=team) if team else None,
         options=options,
         images=list(images),
@@ -35,7 +42,7 @@ def make(kind, *, hosting=None, runtime=None, docker=None, cloud=None, team=None
 
 
 def keys(findings):
-    return [option.key for option in recommend(findings, random_hex=fixed_hex)]
+    return [option.key for option in recommend(findings)]
 
 
 @pytest.fixture(autouse=True)
@@ -45,20 +52,20 @@ def user(monkeypatch):
 
 @pytest.mark.parametrize("kind", ["docker-desktop", "rancher-desktop", "orbstack", "colima"])
 def test_recommend_runtime_kinds(kind):
-    options = recommend(make(kind, runtime="docker://24.0.7"), random_hex=fixed_hex)
+    options = recommend(make(kind, runtime="docker://24.0.7"))
     assert [option.key for option in options] == ["runtime", "custom"]
     assert options[0].push is False
     assert options[0].writes_registry is False
 
 
 def test_recommend_only_first_is_recommended():
-    options = recommend(make("unknown"), random_hex=fixed_hex)
+    options = recommend(make("unknown"))
     assert [option.recommended for option in options] == [True] + [False] * (len(options) - 1)
 
 
 def test_recommend_every_list_ends_with_custom():
     for kind in ("kind", "eks", "none", "docker-desktop", "microk8s"):
-        last = recommend(make(kind), random_hex=fixed_hex)[-1]
+        last = recommend(make(kind))[-1]
         assert last.key == "custom"
         assert last.placeholder == "registry.corp.example:5000/team"
         assert last.needs_input
@@ -66,20 +73,20 @@ def test_recommend_every_list_ends_with_custom():
 
 def test_recommend_runtime_caveat_for_remote_docker_host():
     docker = DockerResult(docker_host="tcp://build.example.com:2376")
-    reason = recommend(make("docker-desktop", docker=docker), random_hex=fixed_hex)[0].reason
+    reason = recommend(make("docker-desktop", docker=docker))[0].reason
     assert "DOCKER_HOST is tcp://build.example.com:2376" in reason
 
 
 def test_recommend_runtime_no_caveat_for_desktop_socket():
     docker = DockerResult(docker_host="unix:///Users/jane/.docker/run/docker.sock", docker_context="desktop-linux")
-    reason = recommend(make("docker-desktop", docker=docker), random_hex=fixed_hex)[0].reason
+    reason = recommend(make("docker-desktop", docker=docker))[0].reason
     assert "DOCKER_HOST" not in reason
     assert "context" not in reason
 
 
 def test_recommend_runtime_caveat_for_other_docker_context():
     docker = DockerResult(docker_context="remote-builder")
-    reason = recommend(make("orbstack", docker=docker), random_hex=fixed_hex)[0].reason
+    reason = recommend(make("orbstack", docker=docker))[0].reason
     assert "remote-builder" in reason
 
 
@@ -96,7 +103,7 @@ def test_recommend_minikube_unknown_runtime():
 
 
 def test_recommend_minikube_containerd_without_registry():
-    first = recommend(make("minikube", runtime="containerd://1.7.1"), random_hex=fixed_hex)[0]
+    first = recommend(make("minikube", runtime="containerd://1.7.1"))[0]
     assert first.key == "ttl"
     assert "minikube addons enable registry" in first.reason
 
@@ -108,7 +115,7 @@ def test_recommend_minikube_containerd_with_registry():
 
 def test_recommend_kind_with_registry():
     hosting = RegistryHosting(host="localhost:5001", source="kube-public/local-registry-hosting")
-    option = recommend(make("kind", hosting=hosting), random_hex=fixed_hex)[0]
+    option = recommend(make("kind", hosting=hosting))[0]
     assert option.key == "cluster"
     assert option.writes_registry is False
     assert "ignores default_registry" in option.reason
@@ -117,18 +124,18 @@ def test_recommend_kind_with_registry():
 
 def test_recommend_cluster_mentions_host_from_container_runtime():
     hosting = RegistryHosting(host="127.0.0.1:35489", host_from_container_runtime="ctlptl-k3d-registry:5000")
-    reason = recommend(make("k3d", hosting=hosting), random_hex=fixed_hex)[0].reason
+    reason = recommend(make("k3d", hosting=hosting))[0].reason
     assert "ctlptl-k3d-registry:5000" in reason
 
 
 def test_recommend_cluster_warns_about_prefixed_images():
     hosting = RegistryHosting(host="localhost:5001")
-    reason = recommend(make("kind", hosting=hosting, images=["gcr.io/acme/api"]), random_hex=fixed_hex)[0].reason
+    reason = recommend(make("kind", hosting=hosting, images=["gcr.io/acme/api"]))[0].reason
     assert "localhost:5001/gcr.io_acme_api:tilt-<hash>" in reason
 
 
 def test_recommend_kind_without_registry():
-    option = recommend(make("kind"), random_hex=fixed_hex)[0]
+    option = recommend(make("kind"))[0]
     assert option.key == "kind-load"
     assert option.push is False
     assert "kind load docker-image" in option.reason
@@ -145,13 +152,13 @@ def test_recommend_microk8s_with_registry():
 
 
 def test_recommend_microk8s_without_registry():
-    first = recommend(make("microk8s"), random_hex=fixed_hex)[0]
+    first = recommend(make("microk8s"))[0]
     assert "microk8s enable registry" in first.reason
 
 
 def test_recommend_eks_known_registry():
     cloud = CloudIdentity(provider="aws", account="123456789012", region="eu-west-1", registry_host=ECR_HOST)
-    option = recommend(make("eks", cloud=cloud), random_hex=fixed_hex)[0]
+    option = recommend(make("eks", cloud=cloud))[0]
     assert option.key == "ecr"
     assert option.default_registry == ECR_HOST
     assert option.needs_input is False
@@ -160,26 +167,26 @@ def test_recommend_eks_known_registry():
 
 def test_recommend_eks_unknown_account():
     cloud = CloudIdentity(provider="aws", region="us-east-2")
-    option = recommend(make("eks", cloud=cloud), random_hex=fixed_hex)[0]
+    option = recommend(make("eks", cloud=cloud))[0]
     assert option.needs_input is True
     assert option.placeholder == "<account>.dkr.ecr.us-east-2.amazonaws.com"
 
 
 def test_recommend_gke():
     cloud = CloudIdentity(provider="gcp", project="acme", location="europe-west1-b", region="europe-west1")
-    option = recommend(make("gke", cloud=cloud), random_hex=fixed_hex)[0]
+    option = recommend(make("gke", cloud=cloud))[0]
     assert option.key == "gar"
     assert option.needs_input is True
     assert option.placeholder == "europe-west1-docker.pkg.dev/acme/<repository>"
 
 
 def test_recommend_aks():
-    option = recommend(make("aks", cloud=CloudIdentity(provider="azure")), random_hex=fixed_hex)[0]
+    option = recommend(make("aks", cloud=CloudIdentity(provider="azure")))[0]
     assert (option.key, option.placeholder, option.needs_input) == ("acr", "<name>.azurecr.io", True)
 
 
 def test_recommend_doks():
-    option = recommend(make("doks"), random_hex=fixed_hex)[0]
+    option = recommend(make("doks"))[0]
     assert (option.key, option.placeholder) == ("docr", "registry.digitalocean.com/<name>")
     assert "single_name" in option.reason
 
@@ -194,39 +201,59 @@ def test_recommend_cloud_team_default_of_other_provider_second():
 
 @pytest.mark.parametrize("kind", ["unknown", "none"])
 def test_recommend_unknown_without_team(kind):
-    options = recommend(make(kind), random_hex=fixed_hex)
+    options = recommend(make(kind))
     assert [option.key for option in options] == ["ttl", "dockerhub", "quay", "custom"]
-    assert options[0].default_registry == "ttl.sh/jane-doe-0123abcd"
+    assert options[0].default_registry == f"ttl.sh/jane-doe-{ttl_digits('jane-doe')}"
     assert "public" in options[0].reason
+    assert "anyone who has the name can pull them" in options[0].reason
     assert "24 hours" in options[0].reason
     assert options[1].placeholder == "docker.io/<user>"
     assert options[2].placeholder == "quay.io/<user>"
 
 
 def test_recommend_unknown_with_team_default():
-    options = recommend(make("unknown", team="gcr.io/team"), random_hex=fixed_hex)
+    options = recommend(make("unknown", team="gcr.io/team"))
     assert [option.key for option in options][:2] == ["team", "ttl"]
     assert options[0].writes_registry is False
 
 
 def test_recommend_partial_findings():
-    options = recommend(Findings(), random_hex=fixed_hex)
+    options = recommend(Findings())
     assert options[0].key == "ttl"
 
 
-def test_recommend_default_random_name_is_stable():
+def test_recommend_ttl_name_is_stable():
     first = recommend(make("none"))[0].default_registry
     assert recommend(make("none"))[0].default_registry == first
 
 
+def test_recommend_ttl_name_same_for_equivalent_paths(tmp_path):
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "shop")
+    direct = recommend(Findings(project=ProjectResult(directory=tmp_path / "shop")))[0].default_registry
+    linked = recommend(Findings(project=ProjectResult(directory=tmp_path / "link" / ".")))[0].default_registry
+    assert direct == linked
+
+
+def test_recommend_ttl_name_differs_per_project():
+    other = Findings(project=ProjectResult(directory=Path("/nonexistent/blog")))
+    assert recommend(other)[0].default_registry != recommend(make("none"))[0].default_registry
+
+
+def test_recommend_ttl_name_differs_per_user(monkeypatch):
+    first = recommend(make("none"))[0].default_registry
+    monkeypatch.setattr(options_module.getpass, "getuser", lambda: "sam")
+    assert recommend(make("none"))[0].default_registry != first
+
+
 def test_recommend_user_without_valid_characters(monkeypatch):
     monkeypatch.setattr(options_module.getpass, "getuser", lambda: "__")
-    assert recommend(make("none"), random_hex=fixed_hex)[0].default_registry == "ttl.sh/dev-0123abcd"
+    assert recommend(make("none"))[0].default_registry == f"ttl.sh/dev-{ttl_digits('dev')}"
 
 
 def test_recommend_keeps_suitable_current_value():
     findings = make("none", options={"default_registry": "quay.io/jane", "single_name": "dev"})
-    options = recommend(findings, random_hex=fixed_hex)
+    options = recommend(findings)
     assert options[0].key == "keep"
     assert options[0].default_registry == "quay.io/jane"
     assert options[0].single_name == "dev"
@@ -234,7 +261,7 @@ def test_recommend_keeps_suitable_current_value():
 
 def test_recommend_current_value_ignored_by_cluster_registry():
     findings = make("kind", hosting=RegistryHosting(host="localhost:5001"), options={"default_registry": "ttl.sh/x"})
-    options = recommend(findings, random_hex=fixed_hex)
+    options = recommend(findings)
     assert [option.key for option in options] == ["cluster", "keep", "custom"]
     assert "ttl.sh/x" in options[0].reason
     assert "removes it" in options[0].reason
@@ -248,14 +275,14 @@ def test_recommend_current_value_of_other_cloud():
 
 def test_recommend_current_loopback_value_on_kind():
     findings = make("k3d", options={"default_registry": "localhost:5000"})
-    first = recommend(findings, random_hex=fixed_hex)[0]
+    first = recommend(findings)[0]
     assert first.key == "ttl"
     assert "loopback" in first.reason
 
 
 def test_recommend_current_invalid_value_is_not_kept():
     findings = make("none", options={"default_registry": "foo"})
-    options = recommend(findings, random_hex=fixed_hex)
+    options = recommend(findings)
     assert "keep" not in [option.key for option in options]
     assert "is not valid" in options[0].reason
 
@@ -353,3 +380,83 @@ def test_credential_status_login_commands(registry, command):
     mark, sentence = credential_status(registry, DockerResult())
     assert mark == "warn"
     assert command in sentence
+
+
+@pytest.mark.parametrize(
+    ("registry", "docker"),
+    [
+        (None, DockerResult()),
+        ("ttl.sh/a", DockerResult()),
+        ("localhost:5001", DockerResult()),
+        ("quay.io/jane", None),
+        ("quay.io/jane", DockerResult(auth_hosts=["quay.io"])),
+        ("quay.io/jane", DockerResult()),
+        ("quay.io/jane", DockerResult(cred_helpers={"quay.io": "pass"}, helpers_on_path={"pass": True})),
+        ("quay.io/jane", DockerResult(cred_helpers={"quay.io": "pass"}, helpers_on_path={"pass": False})),
+        ("quay.io/jane", DockerResult(creds_store="desktop", auth_hosts=["quay.io"])),
+        ("quay.io/jane", DockerResult(creds_store="desktop")),
+    ],
+)
+def test_credential_status_sentence_case(registry, docker):
+    sentence = credential_status(registry, docker)[1]
+    assert sentence[0].isupper(), sentence
+
+
+def unchecked(kind, reachable=False, options=None):
+    findings = make(kind, options=options)
+    findings.local_registry = LocalRegistryResult(reachable=reachable) if reachable is not None else None
+    return findings
+
+
+@pytest.mark.parametrize("kind", ["kind", "k3d"])
+@pytest.mark.parametrize("reachable", [False, None])
+def test_recommend_unreachable_cluster_keeps_current_value(kind, reachable):
+    first = recommend(unchecked(kind, reachable, options={"default_registry": "localhost:5005"}))[0]
+    assert first.key == "keep"
+    assert "could not ask the cluster" in first.reason
+
+
+def test_recommend_unreachable_cluster_still_drops_invalid_value():
+    options = recommend(unchecked("kind", options={"default_registry": "foo"}))
+    assert "keep" not in [option.key for option in options]
+
+
+def test_recommend_unreachable_kind_does_not_claim_no_registry():
+    option = recommend(unchecked("kind"))[0]
+    assert option.key == "kind-load"
+    assert "has no registry" not in option.reason
+    assert "could not check" in option.reason
+
+
+def test_cluster_summary_unreachable_kind_does_not_claim_no_registry():
+    summary = cluster_summary(unchecked("kind"))
+    assert "has no registry" not in summary
+    assert "could not be checked" in summary
+
+
+def test_cluster_summary_unreachable_kind_keep():
+    summary = cluster_summary(unchecked("kind", options={"default_registry": "localhost:5005"}))
+    assert "which suits this cluster" not in summary
+    assert "could not check the cluster's registry" in summary
+
+
+def test_recommend_unreachable_k3d_with_team_does_not_claim_no_registry():
+    findings = unchecked("k3d")
+    findings.project.default_registry_call = DefaultRegistryCall(line=1, host="gcr.io/team")
+    reason = recommend(findings)[0].reason
+    assert "advertises no registry" not in reason
+    assert "could not check whether this k3d cluster has a registry" in reason
+
+
+def test_recommend_invalid_current_value_hides_credentials():
+    findings = make("none", options={"default_registry": "https://jane:hunter2@ttl.sh/x"})
+    reason = recommend(findings)[0].reason
+    assert "hunter2" not in reason
+    assert "contains credentials" in reason
+
+
+def test_recommend_invalid_current_value_escapes_control_characters():
+    findings = make("none", options={"default_registry": "ttl.sh/a\x1b[2Jb"})
+    reason = recommend(findings)[0].reason
+    assert "\x1b" not in reason
+    assert "'ttl.sh/a\\x1b[2Jb'" in reason

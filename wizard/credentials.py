@@ -9,7 +9,8 @@ from wizard.registry_hosts import acr_name, docker_config_key, ecr_region, is_ga
 def credential_status(registry: str | None, docker: DockerResult | None) -> tuple[str, str]:
     """Return (mark, sentence) about logging in to `registry`.
 
-    mark is "ok", "warn" or "none" (no credentials needed or unknown); the sentence names the
+    mark is "ok", "warn" or "none" (no credentials needed or unknown). The sentence starts with a
+    capital letter, as every message here does, and names the
     configured helper, or the login command to run. Docker's lookup order applies: an exact
     credHelpers host wins, then credsStore, then an `auths` entry.
     """
@@ -17,9 +18,9 @@ def credential_status(registry: str | None, docker: DockerResult | None) -> tupl
         return "none", "No registry is written, so there is nothing to log in to."
     host = registry_host(registry)
     if host == "ttl.sh":
-        return "none", "ttl.sh is anonymous and needs no login."
+        return "none", "No login is needed: ttl.sh is anonymous."
     if is_loopback(host):
-        return "none", f"{host} is a local registry and needs no login."
+        return "none", f"No login is needed: {host} is a local registry."
     if docker is None:
         return "none", "Docker's configuration has not been read yet."
 
@@ -38,9 +39,12 @@ def credential_status(registry: str | None, docker: DockerResult | None) -> tupl
 def _helper_status(host: str, helper: str, docker: DockerResult, *, from_store: bool, logged_in: bool) -> tuple[str, str]:
     binary = f"docker-credential-{helper}"
     if docker.helpers_on_path.get(helper) is False:
-        return "warn", f"{binary} is not on PATH, but Docker's config uses it for {host}: install it or change the config."
+        return "warn", (
+            f"The credential helper {binary} is not on PATH, but Docker's config uses it for {host}: "
+            "install it or change the config."
+        )
     if not from_store:
-        return "ok", f"Docker gets credentials for {host} from {binary}."
+        return "ok", f"Docker gets credentials for {host} from the credential helper {binary}."
     if logged_in:
         return "ok", f"Logged in to {host} (credentials kept by {binary})."
     return "warn", f"Not logged in to {host}: run {login_command(host)}."

@@ -2,29 +2,54 @@
 
 from __future__ import annotations
 
-import bisect
 import json
+import math
 import os
 import re
+import stat
 import tempfile
 from pathlib import Path
 
 from wizard.errors import UnparsableFile, WizardError
-from wizard.model import GITIGNORE_COMMENT, OPTION_FILE, DefaultRegistryCall, Plan
+from wizard.model import GITIGNORE_COMMENT, OPTION_FILE, FileChange, Plan
+# Re-exported: the Tiltfile edits were part of this module.
+from wizard.tiltfile_lines import add_tiltfile_lines, tiltfile_snippet_lines  # noqa: F401
 
 # surrogateescape round-trips bytes that are not UTF-8, so rewriting a file keeps every byte.
 ENCODING = "utf-8"
 ERRORS = "surrogateescape"
 
 _IGNORE_LINE = re.compile(rf"^/?{re.escape(OPTION_FILE)}\s*$")
+_FIX_JSON = "Fix or delete it, then run the wizard again."
 
 
 def read_text(path: Path) -> str | None:
-    """Read a file's text exactly as stored (no newline translation); None when it does not exist."""
+    """Read a file's text exactly as stored (no newline translation); None when it does not exist.
+
+    Reads only a regular file or a symlink to one. Raises UnparsableFile for a directory, FIFO,
+    socket or device, and WizardError when the file cannot be read.
+    """
     try:
-        return path.read_bytes().decode(ENCODING, ERRORS)
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise _not_regular(path)
+        # O_NONBLOCK keeps open() from waiting for a writer if a FIFO replaced the file after stat().
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError:
         return None
+    except OSError as error:
+        raise WizardError(f"Cannot read {path}: {error.strerror or error}. Fix the cause and run the wizard again.") from None
+
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise _not_regular(path)
+            return handle.read().decode(ENCODING, ERRORS)
+    except OSError as error:
+        raise WizardError(f"Cannot read {path}: {error.strerror or error}. Fix the cause and run the wizard again.") from None
+
+
+def _not_regular(path: Path) -> UnparsableFile:
+    return UnparsableFile(f"{path} is not a regular file; move it away and run again.")
 
 
 def atomic_write(path: Path, text: str) -> None:
@@ -87,25 +112,61 @@ def _fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
+class _NotJson(ValueError):
+    """A JSON text that Python's parser accepts but JSON (RFC 8259) or the wizard does not."""
+
+
+def _reject_constant(name: str) -> float:
+    raise _NotJson("it uses NaN/Infinity, which is not JSON")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise _NotJson(f"it uses NaN/Infinity, which is not JSON ({text[:40]} is too large and becomes Infinity)")
+    return value
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
+    seen: dict = {}
+    for key, value in pairs:
+        if key in seen:
+            raise _NotJson(f"it defines {json.dumps(key)} twice; keep one")
+        seen[key] = value
+    return seen
+
+
 def parse_options(text: str | None, path: Path) -> dict:
     """Parse tilt_option.json text into a dict in file order; empty or missing text gives {}.
 
-    Raises UnparsableFile naming `path`, the line and the column.
+    Raises UnparsableFile naming `path`: with the line and column for a syntax error, and with the
+    reason for NaN, Infinity, a number too large for a float, a repeated key or nesting too deep.
     """
     if text is None or not text.strip():
         return {}
     try:
-        data = json.loads(text)
+        data = json.loads(
+            text, parse_constant=_reject_constant, parse_float=_finite_float, object_pairs_hook=_unique_keys
+        )
     except json.JSONDecodeError as error:
         raise UnparsableFile(
-            f"{path} is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg}). "
-            "Fix or delete it, then run the wizard again."
+            f"{path} is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg}). {_FIX_JSON}"
         ) from None
+    except _NotJson as error:
+        raise UnparsableFile(f"{path} is not valid JSON: {error}. {_FIX_JSON}") from None
+    except RecursionError:
+        raise UnparsableFile(f"{path} is not valid JSON: it is nested too deeply. {_FIX_JSON}") from None
+    except ValueError:
+        # The only other ValueError: Python rejects integers of more than 4300 digits by default.
+        raise UnparsableFile(f"{path} is not valid JSON: it has a number with too many digits. {_FIX_JSON}") from None
     if not isinstance(data, dict):
-        raise UnparsableFile(
-            f"{path} holds a JSON {type(data).__name__}, not an object. Fix or delete it, then run the wizard again."
-        )
+        raise UnparsableFile(f"{path} contains a JSON {_json_type(data)}, not an object. {_FIX_JSON}")
     return data
+
+
+def _json_type(value: object) -> str:
+    names = {list: "array", str: "string", bool: "boolean", int: "number", float: "number", type(None): "null"}
+    return names.get(type(value), "value")
 
 
 def merge_options(before: str | None, values: dict[str, str | None], path: Path) -> str:
@@ -128,232 +189,84 @@ def merge_options(before: str | None, values: dict[str, str | None], path: Path)
     return json.dumps(merged, indent=2, ensure_ascii=False) + "\n"
 
 
-def add_gitignore_entry(before: str | None) -> str:
+def add_gitignore_entry(before: str | None, *, listed_line_fails: bool = False) -> str:
     """Return .gitignore text with `tilt_option.json` under `# personal tilt settings`.
 
     Keeps every existing byte and the file's line endings. A file that already lists
-    `tilt_option.json` (or `/tilt_option.json`) on a line of its own comes back unchanged.
+    `tilt_option.json` (or `/tilt_option.json`) on a line of its own comes back unchanged, unless
+    `listed_line_fails`: git reports the file as not ignored, for example because a later
+    `!tilt_option.json` negates that line. Then the block goes at the end, because git's last
+    matching pattern wins, and only a file that already ends with the block comes back unchanged.
     """
     if before is None:
         before = ""
-    if any(_IGNORE_LINE.match(line) for line in before.splitlines()):
+    newline = "\r\n" if "\r\n" in before else "\n"
+    block = f"{GITIGNORE_COMMENT}{newline}{OPTION_FILE}{newline}"
+    if listed_line_fails:
+        if before.endswith(block):
+            return before
+    elif any(_IGNORE_LINE.match(line) for line in before.splitlines()):
         return before
 
-    newline = "\r\n" if "\r\n" in before else "\n"
     text = before
     if text and not text.endswith("\n"):
         text += newline
-    return f"{text}{GITIGNORE_COMMENT}{newline}{OPTION_FILE}{newline}"
+    return f"{text}{block}"
 
 
-def _write_order(path: Path) -> int:
-    # .gitignore first, so tilt_option.json never exists unignored; the Tiltfile last, because it
-    # reads tilt_option.json with a default and works whether or not the file was written yet.
-    order = {".gitignore": 0, OPTION_FILE: 1}
-    return order.get(path.name, 2)
+# Written in this order, and restored in reverse when a later write fails.
+_WRITE_ORDER = {OPTION_FILE: 0, ".gitignore": 1}
 
 
 def apply_plan(plan: Plan) -> list[Path]:
-    """Write every changed file of the plan; return the paths written.
+    """Write every changed file of the plan (tilt_option.json, .gitignore, Tiltfile); return the paths written.
 
     Checks every file against the text the plan was built from before writing any of them, and
-    raises WizardError when one changed on disk meanwhile, or when a write fails.
+    raises WizardError when one changed on disk meanwhile. When a write fails, restores the files
+    already written to their previous bytes (removing the ones that did not exist) and raises
+    WizardError naming the file and the reason.
     """
-    changes = sorted((change for change in plan.changes if change.changed), key=lambda c: _write_order(c.path))
+    changes = sorted(
+        (change for change in plan.changes if change.changed), key=lambda c: _WRITE_ORDER.get(c.path.name, 2)
+    )
 
     for change in changes:
         if read_text(change.path) != change.before:
             raise WizardError(f"{change.path} changed since it was read; run the wizard again.")
 
-    written: list[Path] = []
+    written: list[FileChange] = []
     for change in changes:
         try:
             atomic_write(change.path, change.after)
-        except OSError as error:
-            reason = error.strerror or str(error)
-            done = f" (already written: {', '.join(str(p) for p in written)})" if written else ""
-            raise WizardError(f"Could not write {change.path}: {reason}{done}. Fix the cause and run the wizard again.") from error
-        written.append(change.path)
-    return written
+        except (OSError, UnicodeError) as error:
+            reason = getattr(error, "strerror", None) or str(error)
+            raise WizardError(_failed_write_message(change.path, reason, _restore(written))) from error
+        written.append(change)
+    return [change.path for change in written]
 
 
-
-# --- Tiltfile lines that read tilt_option.json ---
-
-_READ_LINE = f"tilt_option = read_json('{OPTION_FILE}', default={{}})"
-_HOST_ARGS = (
-    "host_from_cluster=tilt_option.get('host_from_cluster', {host_from_cluster}), "
-    "single_name=tilt_option.get('single_name', {single_name})"
-)
-
-
-def _starlark_string(value: str) -> str:
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
-
-
-def tiltfile_snippet_lines(call: DefaultRegistryCall | None) -> list[str]:
-    """Return the Tiltfile lines that read tilt_option.json, without line endings.
-
-    With a literal `default_registry(...)` call, the lines replace it and keep its arguments as
-    the defaults; otherwise they call default_registry only when the file sets a registry.
-    """
-    if call is not None and call.host is not None:
-        args = _HOST_ARGS.format(
-            host_from_cluster=_starlark_string(call.host_from_cluster or ""),
-            single_name=_starlark_string(call.single_name or ""),
-        )
-        team = _starlark_string(call.host)
-        return [_READ_LINE, f"default_registry(tilt_option.get('default_registry', {team}), {args})"]
-
-    args = _HOST_ARGS.format(host_from_cluster="''", single_name="''")
-    return [
-        _READ_LINE,
-        "if tilt_option.get('default_registry'):",
-        f"    default_registry(tilt_option['default_registry'], {args})",
-    ]
+def _restore(written: list[FileChange]) -> list[Path]:
+    """Put back the files of `written` as they were; return the ones that could not be restored."""
+    failed: list[Path] = []
+    for change in reversed(written):
+        try:
+            if change.before is None:
+                # atomic_write wrote through a dangling symlink, so remove what it created.
+                os.unlink(os.path.realpath(change.path))
+            else:
+                atomic_write(change.path, change.before)
+        except FileNotFoundError:
+            pass
+        except OSError:
+            failed.append(change.path)
+    return failed
 
 
-def add_tiltfile_lines(text: str, call: DefaultRegistryCall | None) -> tuple[str, str | None]:
-    """Return (new Tiltfile text, problem) with the lines that read tilt_option.json added.
-
-    Replaces a literal default_registry call in place, or inserts the lines after the leading
-    comment block and load() statements. When the Tiltfile cannot be changed safely, returns the
-    text unchanged and a sentence that says why.
-    """
-    newline = "\r\n" if "\r\n" in text else "\n"
-    if call is None:
-        return _insert_lines(text, tiltfile_snippet_lines(None), newline), None
-    if call.host is None:
-        return text, (
-            f"The Tiltfile calls default_registry on line {call.line} with a value that is not a plain string, "
-            f"so the wizard did not change it: make that call read {OPTION_FILE} as the lines below show."
-        )
-
-    span = _call_span(text, call.line)
-    if span is None:
-        return text, (
-            f"The wizard could not find where the default_registry call on line {call.line} of the Tiltfile ends, "
-            "so it did not change the Tiltfile: replace that call with the lines below."
-        )
-    start, end, indent, trailing = span
-    lines = [indent + line for line in tiltfile_snippet_lines(call)]
-    lines[-1] += trailing
-    return text[:start] + newline.join(lines) + text[end:], None
-
-
-def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    for index, char in enumerate(text):
-        if char == "\n":
-            starts.append(index + 1)
-    return starts
-
-
-def _skip_string(text: str, index: int) -> int:
-    """Return the index just past the string literal that starts at `index`."""
-    quote = text[index] * 3 if text.startswith(text[index] * 3, index) else text[index]
-    index += len(quote)
-    while index < len(text):
-        if text[index] == "\\":
-            index += 2
-        elif text.startswith(quote, index):
-            return index + len(quote)
-        elif text[index] == "\n" and len(quote) == 1:
-            return index
-        else:
-            index += 1
-    return index
-
-
-def _closing_paren(text: str, open_index: int) -> int | None:
-    """Return the index of the `)` that closes the `(` at `open_index`, skipping strings and comments."""
-    depth = 0
-    index = open_index
-    while index < len(text):
-        char = text[index]
-        if char in "'\"":
-            index = _skip_string(text, index)
-            continue
-        if char == "#":
-            newline = text.find("\n", index)
-            index = len(text) if newline < 0 else newline
-            continue
-        if char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-            if depth == 0:
-                return index
-        index += 1
-    return None
-
-
-def _call_span(text: str, line: int) -> tuple[int, int, str, str] | None:
-    """Find the whole lines of the default_registry call that starts on `line` (1-based).
-
-    Returns (start offset, end offset before the line ending, indentation, trailing comment), or
-    None when the call shares its lines with other code or cannot be found.
-    """
-    starts = _line_starts(text)
-    if not 1 <= line <= len(starts):
-        return None
-    line_start = starts[line - 1]
-    line_end = text.find("\n", line_start)
-    line_end = len(text) if line_end < 0 else line_end
-    call_index = text.find("default_registry(", line_start, line_end)
-    if call_index < 0 or text[line_start:call_index].strip():
-        return None
-
-    close = _closing_paren(text, call_index + len("default_registry"))
-    if close is None:
-        return None
-    end = text.find("\n", close)
-    end = len(text) if end < 0 else end
-    if text[end - 1:end] == "\r":
-        end -= 1
-    rest = text[close + 1:end].strip()
-    if rest and not rest.startswith("#"):
-        return None
-    trailing = f"  {rest}" if rest else ""
-    return line_start, end, text[line_start:call_index], trailing
-
-
-def _insert_lines(text: str, snippet: list[str], newline: str) -> str:
-    lines = text.splitlines(keepends=True)
-    index = _insertion_index(text, lines)
-
-    head = lines[:index]
-    tail = lines[index:]
-    block = [line + newline for line in snippet]
-    if head and not head[-1].endswith("\n"):
-        head[-1] += newline
-    if head and head[-1].strip():
-        block.insert(0, newline)
-    if tail and tail[0].strip():
-        block.append(newline)
-    return "".join(head + block + tail)
-
-
-def _insertion_index(text: str, lines: list[str]) -> int:
-    """Return the index of the first line after the leading comment block and load() statements."""
-    index = 0
-    while index < len(lines) and lines[index].lstrip().startswith("#"):
-        index += 1
-    insert_at = index
-
-    starts = _line_starts(text)
-    scan = index
-    while scan < len(lines):
-        stripped = lines[scan].strip()
-        if not stripped or stripped.startswith("#"):
-            scan += 1
-            continue
-        if not stripped.startswith("load("):
-            break
-        open_index = starts[scan] + lines[scan].index("load(") + len("load")
-        close = _closing_paren(text, open_index)
-        if close is None:
-            break
-        scan = bisect.bisect_right(starts, close)
-        insert_at = scan
-    return insert_at
+def _failed_write_message(path: Path, reason: str, not_restored: list[Path]) -> str:
+    if not not_restored:
+        return f"Could not write {path}: {reason}. Nothing was changed; fix the cause and run the wizard again."
+    names = ", ".join(str(each) for each in not_restored)
+    return (
+        f"Could not write {path}: {reason}. Restoring the files written before it failed for {names}, "
+        "so check them, fix the cause and run the wizard again."
+    )

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import functools
 import getpass
+import hashlib
 import re
-import secrets
-from typing import Callable
+from pathlib import Path
 
 from wizard.model import CloudIdentity, RegistryOption
 
@@ -17,10 +16,17 @@ KIND_CTLPTL = (
 )
 
 
-def kind_load_option() -> RegistryOption:
-    """Return the option for kind without a registry: Tilt loads images with `kind load`."""
+def kind_load_option(registry_checked: bool = True) -> RegistryOption:
+    """Return the option for kind without a registry: Tilt loads images with `kind load`.
+
+    `registry_checked` is False when the cluster's API could not be asked whether it advertises one.
+    """
+    if registry_checked:
+        situation = "kind has no registry here, so Tilt copies"
+    else:
+        situation = "The wizard could not check whether this kind cluster has a registry. Without one, Tilt copies"
     reason = (
-        "kind has no registry here, so Tilt copies each image into the cluster's nodes with "
+        f"{situation} each image into the cluster's nodes with "
         "`kind load docker-image`. That needs no push but gets slower as images grow. To give kind a "
         f"registry, create the cluster with ctlptl: {KIND_CTLPTL}."
     )
@@ -78,17 +84,17 @@ def docr_option(cloud: CloudIdentity | None) -> RegistryOption:
     )
 
 
-def public_options(random_hex: Callable[[], str]) -> list[RegistryOption]:
+def public_options(project_directory: Path) -> list[RegistryOption]:
     """Return the ttl.sh, Docker Hub and Quay.io options, which work with any cluster online."""
-    user = local_user()
     ttl = RegistryOption(
         key="ttl", title="ttl.sh (anonymous, public, images expire)",
         reason=(
-            "ttl.sh is a free registry that needs no account or login. It is public, so anyone who "
-            "knows the name can pull the images, and it deletes them within 24 hours: use it to try "
-            "things out, not for private code."
+            "ttl.sh is a free registry that needs no account or login. Its images are public: anyone "
+            "who has the name can pull them, and the name comes from your user name and project "
+            "directory, so others can guess it. ttl.sh deletes images within 24 hours, so use it to "
+            "try things out, not for private code."
         ),
-        default_registry=f"ttl.sh/{user}-{random_hex()}",
+        default_registry=ttl_registry(project_directory),
     )
     dockerhub = RegistryOption(
         key="dockerhub", title="Docker Hub",
@@ -122,7 +128,15 @@ def local_user() -> str:
     return name or "dev"
 
 
-@functools.cache
-def process_random_hex() -> str:
-    """Return 8 random hex digits, the same for the life of the process."""
-    return secrets.token_hex(4)
+def ttl_registry(project_directory: Path) -> str:
+    """Return `ttl.sh/<user>-<8 hex digits>`, the same on every run for this user and project.
+
+    The digits are the start of a SHA-256 of the user name and the resolved project directory.
+    """
+    user = local_user()
+    try:
+        directory = Path(project_directory).resolve()
+    except (OSError, RuntimeError):
+        directory = Path(project_directory).absolute()
+    digest = hashlib.sha256(f"{user}\0{directory}".encode("utf-8", "surrogateescape")).hexdigest()
+    return f"ttl.sh/{user}-{digest[:8]}"

@@ -17,6 +17,7 @@ from wizard.files import (
 )
 from wizard.imageref import registry_problem, single_name_problem
 from wizard.model import OPTION_FILE, OPTION_KEYS, Choice, FileChange, Findings, Plan, ProjectResult
+from wizard.probes.tiltfile import scan_tiltfile
 
 _NO_NEWLINE = "\\ No newline at end of file\n"
 
@@ -86,7 +87,21 @@ def _option_change(project: ProjectResult, choice: Choice, plan: Plan) -> FileCh
     after = merge_options(before, values, path)
     if after == before:
         return None
+    _note_dropped_keys(parse_options(before, path), values, plan)
     return FileChange(path=path, before=before, after=after, summary=_option_summary(before, values, path))
+
+
+def _note_dropped_keys(current: dict, values: dict[str, str | None], plan: Plan) -> None:
+    """Add a notice when a new registry drops the host_from_cluster or single_name set for the old one."""
+    old_registry = current.get("default_registry")
+    if not old_registry or old_registry == values["default_registry"]:
+        return
+    dropped = [key for key in ("host_from_cluster", "single_name") if key in current and values[key] is None]
+    if dropped:
+        plan.notices.append(
+            f"{OPTION_FILE} sets {' and '.join(dropped)} for {old_registry}. This choice writes another "
+            f"registry, so it removes {'them' if len(dropped) > 1 else 'it'}."
+        )
 
 
 def _option_summary(before: str | None, values: dict[str, str | None], path: Path) -> str:
@@ -103,7 +118,8 @@ def _option_summary(before: str | None, values: dict[str, str | None], path: Pat
 def _gitignore_change(project: ProjectResult) -> FileChange | None:
     path = project.directory / ".gitignore"
     before = read_text(path)
-    after = add_gitignore_entry(before)
+    # Called only when the project probe found the file not ignored, so a listed line does not count.
+    after = add_gitignore_entry(before, listed_line_fails=True)
     if after == before:
         return None
     return FileChange(path=path, before=before, after=after, summary=f"add {OPTION_FILE} entry", optional=True)
@@ -113,20 +129,42 @@ def _plan_tiltfile(findings: Findings, choice: Choice, plan: Plan) -> None:
     project = findings.project
     if project.reads_option_file:
         return
+    call = project.default_registry_call
     plan.tiltfile_snippet = tiltfile_snippet(findings)
+    plan.snippet_replaces_line = call.line if call is not None else None
     if not choice.add_tiltfile_lines or project.tiltfile is None:
         return
 
     before = read_text(project.tiltfile)
     if before is None:
         return
-    after, problem = add_tiltfile_lines(before, project.default_registry_call)
+    problem = _tiltfile_edit_problem(before)
+    if problem is None:
+        after, problem = add_tiltfile_lines(before, call)
     if problem:
         plan.notices.append(problem)
         return
     plan.changes.append(
         FileChange(path=project.tiltfile, before=before, after=after, summary=f"read {OPTION_FILE} in the Tiltfile", optional=True)
     )
+
+
+def _tiltfile_edit_problem(text: str) -> str | None:
+    """Return why the wizard must not edit this Tiltfile text itself, or None."""
+    syntax = scan_tiltfile(text)
+    if not syntax.parsed_as_python:
+        return (
+            "The wizard could not parse the Tiltfile, so it did not change it: "
+            "add the lines below to the Tiltfile by hand."
+        )
+    lines = [str(call.line) for call in syntax.calls if call.name == "default_registry"]
+    if len(lines) > 1:
+        listed = f"{', '.join(lines[:-1])} and {lines[-1]}"
+        return (
+            f"The Tiltfile calls default_registry on lines {listed}; Tilt fails on the second call. "
+            "Keep one, then run the wizard again."
+        )
+    return None
 
 
 def _add_notices(findings: Findings, choice: Choice, plan: Plan) -> None:
@@ -154,7 +192,8 @@ def _add_notices(findings: Findings, choice: Choice, plan: Plan) -> None:
     hosting = findings.local_registry.hosting if findings.local_registry else None
     if hosting and values["default_registry"]:
         plan.notices.append(
-            f"This cluster advertises the registry {hosting.host}, so Tilt uses it and ignores default_registry here."
+            f"This cluster advertises the registry {hosting.host}, so Tilt ignores default_registry on this "
+            f"cluster and uses {hosting.host}."
         )
 
 

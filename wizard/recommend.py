@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import re
-from typing import Callable
+from pathlib import Path
 
 from wizard.credentials import credential_status  # noqa: F401  (re-exported: part of this module's interface)
 from wizard.errors import WizardError
-from wizard.imageref import PREVIEW_TAG, familiar_name, has_registry_host, push_reference, registry_problem
+from wizard.imageref import (
+    PREVIEW_TAG,
+    familiar_name,
+    has_registry_host,
+    mask_credentials,
+    push_reference,
+    registry_problem,
+    show,
+)
 from wizard.model import RUNTIME_KINDS, CloudIdentity, Findings, RegistryHosting, RegistryOption
 from wizard.options import (
     KIND_CTLPTL,
@@ -17,7 +25,6 @@ from wizard.options import (
     ecr_option,
     gar_option,
     kind_load_option,
-    process_random_hex,
     public_options,
 )
 from wizard.registry_hosts import fits_cloud_kind, is_loopback, registry_host
@@ -33,21 +40,21 @@ _KIND_LABELS = {
 _AN_LABELS = ("OrbStack", "EKS", "AKS")
 
 
-def recommend(findings: Findings, *, random_hex: Callable[[], str] | None = None) -> list[RegistryOption]:
+def recommend(findings: Findings) -> list[RegistryOption]:
     """Return the options for the cluster in `findings`, recommended first, each with its reason.
 
-    Works on partial findings (probes still running): missing parts count as unknown.
-    `random_hex` returns the 8 hex digits of the ttl.sh name. By default they are random but
-    fixed for the life of the process, so repeated calls offer the same name.
+    Works on partial findings (probes still running): missing parts count as unknown. The ttl.sh
+    name depends only on the user and the project directory, so every run offers the same one.
 
     A default_registry already in tilt_option.json becomes the "keep" option. It comes first
     only when it still suits the cluster: the cluster advertises no registry of its own, Tilt
     pushes at all on this cluster, a cloud cluster gets its own provider's registry, and a
-    cluster that runs in containers or elsewhere is not asked to pull from a loopback host.
+    cluster that runs in containers or elsewhere is not asked to pull from a loopback host. On a
+    kind or k3d cluster whose API could not be asked for its registry, "keep" comes first too.
     Otherwise the usual recommendation comes first, its reason says what changes, and "keep"
     follows it.
     """
-    options = _options_for_kind(findings, random_hex or process_random_hex)
+    options = _options_for_kind(findings)
     options = _with_current(findings, options)
     options.append(custom_option())
     for index, option in enumerate(options):
@@ -71,7 +78,17 @@ def _team_default(findings: Findings) -> str | None:
     return findings.project.team_default if findings.project else None
 
 
-def _options_for_kind(findings: Findings, random_hex: Callable[[], str]) -> list[RegistryOption]:
+def _registry_unchecked(findings: Findings) -> bool:
+    """Tell whether the cluster's API has not yet returned whether it advertises a registry."""
+    local = findings.local_registry
+    return local is None or local.reachable is not True
+
+
+def _project_directory(findings: Findings) -> Path:
+    return findings.project.directory if findings.project else Path(".")
+
+
+def _options_for_kind(findings: Findings) -> list[RegistryOption]:
     kind = _kind(findings)
     hosting = _hosting(findings)
     runtime = _node_runtime(findings)
@@ -84,8 +101,8 @@ def _options_for_kind(findings: Findings, random_hex: Callable[[], str]) -> list
     if kind == "minikube" and _is_docker_runtime(runtime):
         return [_runtime_option(findings)]
     if kind == "kind" and not _team_default(findings):
-        return [kind_load_option()]
-    return _push_options(findings, random_hex, _needs_registry_note(findings))
+        return [kind_load_option(registry_checked=not _registry_unchecked(findings))]
+    return _push_options(findings, _needs_registry_note(findings))
 
 
 def _is_docker_runtime(runtime: str | None) -> bool:
@@ -151,6 +168,13 @@ def _needs_registry_note(findings: Findings) -> str | None:
             "MicroK8s has no registry yet. Run `microk8s enable registry` and then the wizard again, "
             "which finds the registry in the container-registry namespace."
         )
+    if kind in ("kind", "k3d") and _registry_unchecked(findings):
+        local = findings.local_registry
+        because = ", because its API did not answer" if local and local.reachable is False else ""
+        return (
+            f"The wizard could not check whether this {kind} cluster has a registry{because}. "
+            "If it has one, run the wizard again once the cluster answers."
+        )
     if kind == "k3d":
         return (
             "The k3d cluster advertises no registry. To add one, run "
@@ -187,8 +211,9 @@ def _team_option(findings: Findings) -> RegistryOption | None:
     return RegistryOption(key="team", title=f"Use the team default ({team})", reason=reason)
 
 
-def _push_options(findings: Findings, random_hex: Callable[[], str], note: str | None) -> list[RegistryOption]:
-    options = [option for option in (_team_option(findings), *public_options(random_hex)) if option]
+def _push_options(findings: Findings, note: str | None) -> list[RegistryOption]:
+    public = public_options(_project_directory(findings))
+    options = [option for option in (_team_option(findings), *public) if option]
     if note:
         options[0].reason = f"{note} {options[0].reason}"
     return options
@@ -209,12 +234,18 @@ def _with_current(findings: Findings, options: list[RegistryOption]) -> list[Reg
 
     problem = _current_registry_problem(findings, value, options[0])
     if problem and registry_problem(value):
-        _note_replacement(options[0], value, problem)
+        # An invalid value may hold credentials or control characters, so it is shown masked and escaped.
+        _note_replacement(options[0], show(mask_credentials(value)), problem)
         return options
 
+    reason = f"tilt_option.json already sets default_registry to {value}; keeping it changes nothing."
+    if _kind(findings) in ("kind", "k3d") and _registry_unchecked(findings):
+        # Without the cluster's registry the wizard cannot tell whether the value is still right.
+        problem = None
+        reason += " The wizard could not ask the cluster for its registry, so it does not suggest a change."
     keep = RegistryOption(
         key="keep", title=f"Keep {value}",
-        reason=f"tilt_option.json already sets default_registry to {value}; keeping it changes nothing.",
+        reason=reason,
         default_registry=value,
         host_from_cluster=_string_or_none(current.get("host_from_cluster")),
         single_name=_string_or_none(current.get("single_name")),
@@ -303,7 +334,7 @@ def cluster_summary(findings: Findings) -> str:
     if cluster is None:
         return "The wizard is still reading the kubeconfig."
     first = _identity_sentence(findings)
-    option = recommend(findings, random_hex=lambda: "00000000")[0]
+    option = recommend(findings)[0]
     second = _situation_sentence(findings, option)
     parts = [first, second]
 
@@ -346,6 +377,11 @@ def _cloud_details(cloud: CloudIdentity | None) -> str:
 
 
 def _situation_sentence(findings: Findings, option: RegistryOption) -> str:
+    if option.key == "keep" and _kind(findings) in ("kind", "k3d") and _registry_unchecked(findings):
+        return (
+            f"tilt_option.json already sets default_registry to {option.default_registry}. The wizard could not "
+            "check the cluster's registry, so it keeps that value."
+        )
     if option.key == "keep":
         return f"tilt_option.json already sets default_registry to {option.default_registry}, which suits this cluster."
     if option.key == "cluster":
@@ -355,6 +391,11 @@ def _situation_sentence(findings: Findings, option: RegistryOption) -> str:
         caveat = docker_caveat(_kind(findings), findings.docker)
         sentence = "Tilt builds images straight into its container runtime, so no registry is needed."
         return f"{sentence} {caveat}" if caveat else sentence
+    if option.key == "kind-load" and _registry_unchecked(findings):
+        return (
+            "Its registry could not be checked, so the wizard offers copying images into its nodes with "
+            "`kind load docker-image`."
+        )
     if option.key == "kind-load":
         return "It has no registry, so Tilt copies images into its nodes with `kind load docker-image`."
     if option.key in ("ecr", "gar", "acr", "docr"):

@@ -78,3 +78,34 @@ def fits_cloud_kind(registry: str | None, kind: str, cloud) -> bool:
     if kind == "doks":
         return host == DOCR_HOST
     return False
+
+
+# Public registries that take pushes only under an account: (path components needed, what, form).
+_NAMESPACED = {
+    "docker.io": (1, "your user or organisation", "docker.io/<user>"),
+    "quay.io": (1, "your user or organisation", "quay.io/<user>"),
+    "ghcr.io": (1, "your user or organisation", "ghcr.io/<user>"),
+    DOCR_HOST: (1, "your registry name", f"{DOCR_HOST}/<registry>"),
+    "registry.gitlab.com": (1, "your group and project", "registry.gitlab.com/<group>/<project>"),
+    **{host: (1, "your Google Cloud project", f"{host}/<project>") for host in _GCR_HOSTS},
+}
+
+
+def namespace_problem(host: str, path: str) -> str | None:
+    """Return a clause such as "needs your user or organisation: quay.io/<user>", or None.
+
+    The clause names the account part that a public registry needs when `path` lacks it.
+
+    Artifact Registry (`<location>-docker.pkg.dev`) needs a project and a repository.
+    """
+    name = host.lower()
+    components = len(path.split("/")) if path else 0
+    if name.endswith("-docker.pkg.dev"):
+        needed, what, form = 2, "your project and repository", f"{name}/<project>/<repository>"
+    elif name in _NAMESPACED:
+        needed, what, form = _NAMESPACED[name]
+    else:
+        return None
+    if components >= needed:
+        return None
+    return f"needs {what}: {form}"

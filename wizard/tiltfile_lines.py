@@ -1,0 +1,185 @@
+"""Tiltfile edits: the lines that read tilt_option.json, and where they go."""
+
+from __future__ import annotations
+
+import bisect
+
+from wizard.model import OPTION_FILE, DefaultRegistryCall
+
+_READ_LINE = f"tilt_option = read_json('{OPTION_FILE}', default={{}})"
+_HOST_ARGS = (
+    "host_from_cluster=tilt_option.get('host_from_cluster', {host_from_cluster}), "
+    "single_name=tilt_option.get('single_name', {single_name})"
+)
+
+
+def _starlark_string(value: str) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def tiltfile_snippet_lines(call: DefaultRegistryCall | None) -> list[str]:
+    """Return the Tiltfile lines that read tilt_option.json, without line endings.
+
+    With a literal `default_registry(...)` call, the lines replace it and keep its arguments as
+    the defaults; otherwise they call default_registry only when the file sets a registry.
+    """
+    if call is not None and call.host is not None:
+        args = _HOST_ARGS.format(
+            host_from_cluster=_starlark_string(call.host_from_cluster or ""),
+            single_name=_starlark_string(call.single_name or ""),
+        )
+        team = _starlark_string(call.host)
+        return [_READ_LINE, f"default_registry(tilt_option.get('default_registry', {team}), {args})"]
+
+    args = _HOST_ARGS.format(host_from_cluster="''", single_name="''")
+    return [
+        _READ_LINE,
+        "if tilt_option.get('default_registry'):",
+        f"    default_registry(tilt_option['default_registry'], {args})",
+    ]
+
+
+def add_tiltfile_lines(text: str, call: DefaultRegistryCall | None) -> tuple[str, str | None]:
+    """Return (new Tiltfile text, problem) with the lines that read tilt_option.json added.
+
+    Replaces a literal default_registry call in place, or inserts the lines after the leading
+    comment block and load() statements. When the Tiltfile cannot be changed safely, returns the
+    text unchanged and a sentence that says why.
+    """
+    newline = "\r\n" if "\r\n" in text else "\n"
+    if call is None:
+        return _insert_lines(text, tiltfile_snippet_lines(None), newline), None
+    if call.host is None:
+        return text, (
+            f"The Tiltfile calls default_registry on line {call.line} with a value that is not a plain string, "
+            f"so the wizard did not change it: make that call read {OPTION_FILE} as the lines below show."
+        )
+
+    span = _call_span(text, call.line)
+    if span is None:
+        return text, (
+            f"The wizard could not find where the default_registry call on line {call.line} of the Tiltfile ends, "
+            "so it did not change the Tiltfile: replace that call with the lines below."
+        )
+    start, end, indent, trailing = span
+    lines = [indent + line for line in tiltfile_snippet_lines(call)]
+    lines[-1] += trailing
+    return text[:start] + newline.join(lines) + text[end:], None
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    for index, char in enumerate(text):
+        if char == "\n":
+            starts.append(index + 1)
+    return starts
+
+
+def _skip_string(text: str, index: int) -> int:
+    """Return the index just past the string literal that starts at `index`."""
+    quote = text[index] * 3 if text.startswith(text[index] * 3, index) else text[index]
+    index += len(quote)
+    while index < len(text):
+        if text[index] == "\\":
+            index += 2
+        elif text.startswith(quote, index):
+            return index + len(quote)
+        elif text[index] == "\n" and len(quote) == 1:
+            return index
+        else:
+            index += 1
+    return index
+
+
+def _closing_paren(text: str, open_index: int) -> int | None:
+    """Return the index of the `)` that closes the `(` at `open_index`, skipping strings and comments."""
+    depth = 0
+    index = open_index
+    while index < len(text):
+        char = text[index]
+        if char in "'\"":
+            index = _skip_string(text, index)
+            continue
+        if char == "#":
+            newline = text.find("\n", index)
+            index = len(text) if newline < 0 else newline
+            continue
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+            if depth == 0:
+                return index
+        index += 1
+    return None
+
+
+def _call_span(text: str, line: int) -> tuple[int, int, str, str] | None:
+    """Find the whole lines of the default_registry call that starts on `line` (1-based).
+
+    Returns (start offset, end offset before the line ending, indentation, trailing comment), or
+    None when the call shares its lines with other code or cannot be found.
+    """
+    starts = _line_starts(text)
+    if not 1 <= line <= len(starts):
+        return None
+    line_start = starts[line - 1]
+    line_end = text.find("\n", line_start)
+    line_end = len(text) if line_end < 0 else line_end
+    call_index = text.find("default_registry(", line_start, line_end)
+    if call_index < 0 or text[line_start:call_index].strip():
+        return None
+
+    close = _closing_paren(text, call_index + len("default_registry"))
+    if close is None:
+        return None
+    end = text.find("\n", close)
+    end = len(text) if end < 0 else end
+    if text[end - 1:end] == "\r":
+        end -= 1
+    rest = text[close + 1:end].strip()
+    if rest and not rest.startswith("#"):
+        return None
+    trailing = f"  {rest}" if rest else ""
+    return line_start, end, text[line_start:call_index], trailing
+
+
+def _insert_lines(text: str, snippet: list[str], newline: str) -> str:
+    lines = text.splitlines(keepends=True)
+    index = _insertion_index(text, lines)
+
+    head = lines[:index]
+    tail = lines[index:]
+    block = [line + newline for line in snippet]
+    if head and not head[-1].endswith("\n"):
+        head[-1] += newline
+    if head and head[-1].strip():
+        block.insert(0, newline)
+    if tail and tail[0].strip():
+        block.append(newline)
+    return "".join(head + block + tail)
+
+
+def _insertion_index(text: str, lines: list[str]) -> int:
+    """Return the index of the first line after the leading comment block and load() statements."""
+    index = 0
+    while index < len(lines) and lines[index].lstrip().startswith("#"):
+        index += 1
+    insert_at = index
+
+    starts = _line_starts(text)
+    scan = index
+    while scan < len(lines):
+        stripped = lines[scan].strip()
+        if not stripped or stripped.startswith("#"):
+            scan += 1
+            continue
+        if not stripped.startswith("load("):
+            break
+        open_index = starts[scan] + lines[scan].index("load(") + len("load")
+        close = _closing_paren(text, open_index)
+        if close is None:
+            break
+        scan = bisect.bisect_right(starts, close)
+        insert_at = scan
+    return insert_at
