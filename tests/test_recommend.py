@@ -460,3 +460,16 @@ def test_recommend_invalid_current_value_escapes_control_characters():
     reason = recommend(findings)[0].reason
     assert "\x1b" not in reason
     assert "'ttl.sh/a\\x1b[2Jb'" in reason
+
+
+def test_recommend_keep_reason_uses_an_before_eks():
+    findings = Findings(
+        project=ProjectResult(directory=Path("/tmp/shop"), options={"default_registry": "quay.io/jane"}),
+        cluster=ClusterResult(context="eks-dev", cluster="eks-dev", kind="eks",
+                              cloud=CloudIdentity("aws", account="123456789012", region="eu-west-1",
+                                                  registry_host="123456789012.dkr.ecr.eu-west-1.amazonaws.com")),
+        local_registry=LocalRegistryResult(reachable=True),
+    )
+    reasons = " ".join(option.reason for option in recommend(findings))
+    assert "an EKS cluster" in reasons
+    assert "a EKS" not in reasons

@@ -136,7 +136,7 @@ def _require_tiltfile(findings: Findings) -> None:
 def _print_snippet(plan, choice: Choice) -> None:
     if not plan.tiltfile_snippet or choice.add_tiltfile_lines:
         return
-    line = getattr(plan, "snippet_replaces_line", None)
+    line = plan.snippet_replaces_line
     if line:
         print(f"Replace the default_registry call on line {line} of the Tiltfile with these lines "
               "(or rerun with --add-tiltfile-lines):", file=sys.stderr)

@@ -40,6 +40,10 @@ _KIND_LABELS = {
 _AN_LABELS = ("OrbStack", "EKS", "AKS")
 
 
+def _with_article(label: str) -> str:
+    return f"an {label}" if label in _AN_LABELS else f"a {label}"
+
+
 def recommend(findings: Findings) -> list[RegistryOption]:
     """Return the options for the cluster in `findings`, recommended first, each with its reason.
 
@@ -279,7 +283,7 @@ def _current_registry_problem(findings: Findings, value: str, usual: RegistryOpt
     kind = _kind(findings)
     cloud = findings.cluster.cloud if findings.cluster else None
     if kind in CLOUD_KINDS and not fits_cloud_kind(value, kind, cloud):
-        return f"is not the registry a {_KIND_LABELS[kind]} cluster pulls from without extra setup"
+        return f"is not the registry {_with_article(_KIND_LABELS[kind])} cluster pulls from without extra setup"
     if is_loopback(registry_host(value)) and not _cluster_on_loopback(findings):
         return "is a loopback address that the cluster's nodes cannot pull from"
     return None
@@ -358,9 +362,8 @@ def _identity_sentence(findings: Findings) -> str:
         where = f" at {cluster.server}" if cluster.server else ""
         return f"The context {context} points to a cluster{where} that the wizard does not recognise."
     label = _KIND_LABELS.get(kind, kind)
-    article = "an" if label in _AN_LABELS else "a"
     details = _cloud_details(cluster.cloud)
-    return f"The context {context} points to {article} {label} cluster{details}."
+    return f"The context {context} points to {_with_article(label)} cluster{details}."
 
 
 def _cloud_details(cloud: CloudIdentity | None) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import shlex
 
 from wizard.model import Choice, Findings
-from wizard.registry_hosts import acr_name, ecr_region, is_gar_or_gcr, registry_host
+from wizard.credentials import credential_status, login_needed, login_shell_command
+from wizard.registry_hosts import ecr_region, registry_host
 
 NEXT_COMMAND = "tilt up"
 
@@ -27,27 +28,6 @@ def pushed_registry(findings: Findings, choice: Choice | None) -> str | None:
     if choice is not None and choice.default_registry:
         return choice.default_registry
     return findings.project.team_default if findings.project else None
-
-
-def login_shell_command(host: str) -> str:
-    """Return the shell command that logs Docker in to `host`, every value quoted."""
-    quoted = shlex.quote(host)
-    region = ecr_region(host)
-    if region:
-        return (
-            f"aws ecr get-login-password --region {shlex.quote(region)} "
-            f"| docker login --username AWS --password-stdin {quoted}"
-        )
-    if is_gar_or_gcr(host):
-        return f"gcloud auth configure-docker {quoted}"
-    name = acr_name(host)
-    if name:
-        return f"az acr login --name {shlex.quote(name)}"
-    if host == "registry.digitalocean.com":
-        return "doctl registry login"
-    if host == "docker.io":
-        return "docker login"
-    return f"docker login {quoted}"
 
 
 def ecr_repositories(findings: Findings, choice: Choice | None) -> list[str]:
@@ -72,19 +52,17 @@ def before_tilt_up(findings: Findings, choice: Choice | None) -> list[tuple[str,
     every repository must exist before the first push, so one create command per repository
     follows.
     """
-    from wizard.credentials import credential_status
-
     registry = pushed_registry(findings, choice)
     if not registry:
         return []
     host = registry_host(registry)
     steps: list[tuple[str, str]] = []
     mark, sentence = credential_status(registry, findings.docker)
-    if mark == "warn":
-        # "Not logged in to <host>: run `...`" gets the quoted command. Other warnings (a missing
-        # credential helper) need a fix that no login command makes.
-        head, run, _ = sentence.partition(": run ")
-        steps.append((f"{head}. Log in:", login_shell_command(host)) if run else (sentence, ""))
+    if login_needed(registry, findings.docker):
+        steps.append((f"Not logged in to {host}. Log in:", login_shell_command(host)))
+    elif mark == "warn":
+        # A missing credential helper needs a fix that no login command makes.
+        steps.append((sentence, ""))
 
     region = ecr_region(host)
     if region:
