@@ -103,3 +103,18 @@ def test_apply_recommended_eks_writes_ecr(home, project):
     assert result.returncode == 0, result.stderr
     written = json.loads((project / "tilt_option.json").read_text())
     assert written["default_registry"] == "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
+
+
+def test_detect_json_field_names_are_exact(home, project, fake_kube):
+    fake_kube.cluster.hosting = K3D_HOSTING
+    arn = "arn:aws:eks:eu-west-1:123456789012:cluster/shop"
+    write_kubeconfig(home / ".kube" / "config", fake_kube.url, context=arn, cluster_name=arn)
+    report = detect(home, project)
+    assert set(report) == {"cluster", "local_registry", "cloud", "recommendation", "warnings"}
+    assert set(report["cluster"]) == {"context", "cluster", "server", "kind", "reachable"}
+    assert set(report["local_registry"]) == {
+        "host", "host_from_container_runtime", "host_from_cluster_network", "help", "source",
+    }
+    assert set(report["cloud"]) == {"provider", "account", "project", "region", "registry_host"}
+    assert set(report["recommendation"]) == {"default_registry", "host_from_cluster", "single_name", "push", "reason"}
+    assert all(set(warning) == {"code", "message"} for warning in report["warnings"])

@@ -8,7 +8,7 @@ from pathlib import Path
 import wizard
 
 PACKAGE = Path(wizard.__file__).parent
-FRONT_ENDS = {"tui", "plain.py", "cli.py", "__main__.py"}
+FRONT_ENDS = {"tui", "plain.py", "cli.py", "commands.py", "__main__.py"}
 FORBIDDEN = ("textual", "questionary")
 
 

@@ -80,21 +80,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def resolve_project(value: str | None) -> Path:
-    """Return the project directory from --project or the nearest Tiltfile above the cwd."""
-    from wizard.errors import InvalidInput
-    from wizard.probes.project import find_project_dir
-
-    if value is None:
-        return find_project_dir(Path.cwd())
-    path = Path(value).expanduser()
-    if path.is_file():
-        raise InvalidInput(f"--project {value}: is a file; pass the directory that holds the Tiltfile")
-    if not path.is_dir():
-        raise InvalidInput(f"--project {value}: no such directory; pass the directory that holds the Tiltfile")
-    return path.resolve()
-
-
 def run_interactive(args: argparse.Namespace) -> int:
     """Start the Textual wizard, or the questionary one with --plain."""
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
@@ -104,6 +89,8 @@ def run_interactive(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
+    from wizard.commands import resolve_project
+
     project = resolve_project(args.project)
     env = dict(os.environ)
     if args.plain:
@@ -126,6 +113,15 @@ def dispatch(args: argparse.Namespace) -> int:
 
         return apply(args)
     return run_interactive(args)
+
+
+def _log_location() -> str:
+    from wizard.logs import log_path
+
+    try:
+        return str(log_path())
+    except Exception:  # noqa: BLE001 - only used inside an error message
+        return "the wizard's log file"
 
 
 def _discard_stdout() -> None:
@@ -160,11 +156,19 @@ def main(argv: list[str] | None = None) -> int:
         _discard_stdout()
         return EXIT_FAILED
     except OSError as error:
-        # Expected file errors arrive as WizardError; this is the last guard against a traceback.
+        # Expected file errors arrive as WizardError, so this is a bug or a closed output stream.
         log.exception("unexpected OS error")
         where = error.filename
         if where is None:
             where = "standard output"
             _discard_stdout()
         print(f"tilt-registry-wizard: {where}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_FAILED
+    except Exception as error:  # noqa: BLE001 - the last guard: a bug must not print a traceback
+        log.exception("unexpected error")
+        print(
+            f"tilt-registry-wizard: unexpected error: {type(error).__name__}: {error}. "
+            f"This is a bug; the log has the details: {_log_location()}",
+            file=sys.stderr,
+        )
         return EXIT_FAILED

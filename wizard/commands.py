@@ -7,12 +7,28 @@ import json
 import logging
 import os
 import sys
+from pathlib import Path
 
-from wizard.cli import EXIT_OK, resolve_project
 from wizard.errors import InvalidInput
 from wizard.model import OPTION_FILE, Choice, Findings, RegistryOption
 
 log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+
+
+def resolve_project(value: str | None) -> Path:
+    """Return the project directory from --project or the nearest Tiltfile above the cwd."""
+    from wizard.probes.project import find_project_dir
+
+    if value is None:
+        return find_project_dir(Path.cwd())
+    path = Path(value).expanduser()
+    if path.is_file():
+        raise InvalidInput(f"--project {value}: is a file; pass the directory that holds the Tiltfile")
+    if not path.is_dir():
+        raise InvalidInput(f"--project {value}: no such directory; pass the directory that holds the Tiltfile")
+    return path.resolve()
 
 
 def _probe(args: argparse.Namespace) -> Findings:
