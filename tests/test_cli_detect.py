@@ -118,3 +118,21 @@ def test_detect_json_field_names_are_exact(home, project, fake_kube):
     assert set(report["cloud"]) == {"provider", "account", "project", "region", "registry_host"}
     assert set(report["recommendation"]) == {"default_registry", "host_from_cluster", "single_name", "push", "reason"}
     assert all(set(warning) == {"code", "message"} for warning in report["warnings"])
+
+
+def test_detect_text_shows_recommended_registry(home, project):
+    server = f"http://127.0.0.1:{closed_port()}"
+    arn = "arn:aws:eks:eu-west-1:123456789012:cluster/shop"
+    write_kubeconfig(home / ".kube" / "config", server, context=arn, cluster_name=arn)
+    result = run_wizard("detect", "--project", str(project), home=home)
+    assert result.returncode == 0, result.stderr
+    assert "default_registry: 123456789012.dkr.ecr.eu-west-1.amazonaws.com" in result.stdout
+
+
+def test_detect_text_shows_gke_registry_template(home, project):
+    server = f"http://127.0.0.1:{closed_port()}"
+    name = "gke_acme_europe-west1-b_prod"
+    write_kubeconfig(home / ".kube" / "config", server, context=name, cluster_name=name)
+    result = run_wizard("detect", "--project", str(project), home=home)
+    assert result.returncode == 0, result.stderr
+    assert "europe-west1-docker.pkg.dev/acme/<repository>" in result.stdout

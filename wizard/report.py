@@ -62,6 +62,10 @@ def detect_text(findings: Findings, options: list[RegistryOption]) -> str:
     if options:
         best = options[0]
         lines.append(f"Recommended  {best.title}")
+        if best.default_registry and not best.needs_input:
+            lines.append(f"             default_registry: {best.default_registry}")
+        elif best.needs_input and best.placeholder:
+            lines.append(f"             default_registry: {best.placeholder} (fill in the parts in <>)")
         lines.append(f"             {best.reason}")
     for warning in report["warnings"]:
         lines.append(f"! {warning['message']}")
