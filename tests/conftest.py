@@ -21,3 +21,11 @@ def home(tmp_path, monkeypatch):
     for name in ("KUBECONFIG", "DOCKER_CONFIG", "DOCKER_HOST", "DOCKER_CONTEXT", "XDG_STATE_HOME"):
         monkeypatch.delenv(name, raising=False)
     return home_dir
+
+
+@pytest.fixture(autouse=True)
+def state_dir(tmp_path, monkeypatch):
+    """A per-test user state directory, so no test writes the ttl.sh secret or a log under the real home."""
+    directory = tmp_path / "state"
+    monkeypatch.setenv("XDG_STATE_HOME", str(directory))
+    return directory

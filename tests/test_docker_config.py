@@ -7,8 +7,7 @@ import stat
 
 import pytest
 
-from wizard.model import DockerResult
-from wizard.probes.docker_config import DOCKER_HUB_KEY, helper_for_host, probe_docker
+from wizard.probes.docker_config import probe_docker
 
 FAKE_SECRET = "c2VjcmV0LXVzZXI6aHVudGVyMi1GQUtFLVNFQ1JFVA=="
 
@@ -261,36 +260,6 @@ def test_docker_config_prints_nothing(env, home, capsys):
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err == ""
-
-
-def test_helper_for_host_exact_match():
-    docker = DockerResult(creds_store="desktop", cred_helpers={"gcr.io": "gcloud"})
-    assert helper_for_host(docker, "gcr.io") == "gcloud"
-    assert helper_for_host(docker, "gcr.io/team/app") == "gcloud"
-    assert helper_for_host(docker, "https://gcr.io/") == "gcloud"
-
-
-def test_helper_for_host_falls_back_to_store():
-    docker = DockerResult(creds_store="desktop", cred_helpers={"gcr.io": "gcloud"})
-    assert helper_for_host(docker, "us.gcr.io") == "desktop"
-    assert helper_for_host(docker, "gcr.io:443") == "desktop"
-
-
-def test_helper_for_host_none_without_helpers():
-    assert helper_for_host(DockerResult(), "quay.io") is None
-    assert helper_for_host(DockerResult(creds_store=""), "quay.io") is None
-
-
-def test_helper_for_host_docker_hub_names():
-    docker = DockerResult(cred_helpers={DOCKER_HUB_KEY: "pass", "docker.io": "ignored"})
-    assert helper_for_host(docker, "docker.io") == "pass"
-    assert helper_for_host(docker, "index.docker.io/library/busybox") == "pass"
-    assert helper_for_host(docker, "https://index.docker.io/v1/") == "pass"
-
-
-def test_helper_for_host_ignores_wildcard_keys():
-    docker = DockerResult(cred_helpers={"*.dkr.ecr.*.amazonaws.com": "ecr-login"})
-    assert helper_for_host(docker, "123456789012.dkr.ecr.us-east-1.amazonaws.com") is None
 
 
 def test_docker_config_warnings_escape_control_chars(env, home):

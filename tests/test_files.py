@@ -10,8 +10,9 @@ import pytest
 
 from wizard import files
 from wizard.errors import UnparsableFile, WizardError
-from wizard.files import add_gitignore_entry, add_tiltfile_lines, apply_plan, atomic_write, merge_options
+from wizard.files import add_gitignore_entry, apply_plan, atomic_write, json_type_name, merge_options
 from wizard.model import Choice, DefaultRegistryCall, FileChange, Plan
+from wizard.tiltfile_lines import add_tiltfile_lines, tiltfile_snippet_lines
 
 
 def test_atomic_write_creates_file(tmp_path):
@@ -167,11 +168,53 @@ def test_add_tiltfile_lines_replaces_literal_call():
     assert after == (
         "docker_build('api', '.')\n  \n"
         "tilt_option = read_json('tilt_option.json', default={})\n"
+        "personal = 'default_registry' in tilt_option\n"
         "default_registry(tilt_option.get('default_registry', 'gcr.io/team'), "
         "host_from_cluster=tilt_option.get('host_from_cluster', ''), "
-        "single_name=tilt_option.get('single_name', 'dev'))  # team default\n"
+        "single_name=tilt_option.get('single_name', '' if personal else 'dev'))  # team default\n"
         "k8s_yaml('x.yaml')\n"
     )
+
+
+def run_snippet(lines, option_file):
+    """Run the generated lines (valid Python as well as Starlark) with Tilt's functions stubbed."""
+    calls = []
+    namespace = {
+        "read_json": lambda path, default=None: option_file if option_file is not None else default,
+        "default_registry": lambda host, host_from_cluster="", single_name="": calls.append(
+            (host, host_from_cluster, single_name)
+        ),
+    }
+    exec("\n".join(lines), namespace)
+    return calls
+
+
+TEAM_CALL = DefaultRegistryCall(line=1, host="gcr.io/team", host_from_cluster="registry:5000", single_name="dev")
+
+
+def test_snippet_team_defaults_without_option_file():
+    assert run_snippet(tiltfile_snippet_lines(TEAM_CALL), None) == [("gcr.io/team", "registry:5000", "dev")]
+
+
+def test_snippet_personal_registry_drops_team_arguments():
+    calls = run_snippet(tiltfile_snippet_lines(TEAM_CALL), {"default_registry": "ttl.sh/me-1"})
+    assert calls == [("ttl.sh/me-1", "", "")]
+
+
+def test_snippet_personal_registry_keeps_own_arguments():
+    option_file = {"default_registry": "localhost:5005", "host_from_cluster": "registry:5000"}
+    calls = run_snippet(tiltfile_snippet_lines(TEAM_CALL), option_file)
+    assert calls == [("localhost:5005", "registry:5000", "")]
+
+
+def test_snippet_without_team_arguments_has_no_personal_line():
+    lines = tiltfile_snippet_lines(DefaultRegistryCall(line=1, host="gcr.io/team"))
+    assert len(lines) == 2
+    assert run_snippet(lines, {"default_registry": "ttl.sh/me-1"}) == [("ttl.sh/me-1", "", "")]
+
+
+def test_snippet_without_call_skips_empty_file():
+    assert run_snippet(tiltfile_snippet_lines(None), None) == []
 
 
 def test_add_tiltfile_lines_keeps_indent_and_crlf():
@@ -423,3 +466,56 @@ def test_apply_plan_names_files_it_could_not_restore(tmp_path, monkeypatch):
         apply_plan(plan)
     assert "Nothing was changed" not in caught.value.message
     assert f"failed for {tmp_path / 'tilt_option.json'}" in caught.value.message
+
+
+@pytest.mark.parametrize("interrupted", ["before-rename", "after-rename"])
+def test_apply_plan_interrupt_restores_and_reraises(tmp_path, monkeypatch, interrupted):
+    plan = three_file_plan(tmp_path)
+    before = snapshot(tmp_path)
+    real_write = files.atomic_write
+    interrupts = []
+
+    def write(path, text):
+        if path.name == "Tiltfile" and not interrupts:
+            interrupts.append(path)
+            if interrupted == "after-rename":
+                real_write(path, text)
+            raise KeyboardInterrupt
+        real_write(path, text)
+
+    monkeypatch.setattr(files, "atomic_write", write)
+    with pytest.raises(KeyboardInterrupt):
+        apply_plan(plan)
+    assert snapshot(tmp_path) == before
+
+
+def test_add_gitignore_entry_splits_on_newline_only():
+    # "\x0c" (form feed) is no line break for git, so the entry is not on a line of its own.
+    before = "build\x0ctilt_option.json\n"
+    assert add_gitignore_entry(before) == before + "# personal tilt settings\ntilt_option.json\n"
+
+
+@pytest.mark.parametrize(
+    ("value", "name"),
+    [({}, "object"), ([], "array"), ("x", "string"), (True, "boolean"), (1, "number"), (1.5, "number"), (None, "null")],
+)
+def test_json_type_name_values(value, name):
+    assert json_type_name(value) == name
+
+
+@pytest.mark.parametrize("separator", ["\x0c", "\x0b", "\x1c", "\x85", "\u2028"])
+def test_add_tiltfile_lines_replaces_call_after_unusual_line_break(separator):
+    # Only "\n" ends a line, so the call on line 2 is found although line 1 holds another break character.
+    text = f"x = 'a{separator}b'\ndefault_registry('a.io/b')\ndocker_build('api', '.')\n"
+    after, problem = add_tiltfile_lines(text, DefaultRegistryCall(line=2, host="a.io/b"))
+    assert problem is None
+    assert after.startswith(f"x = 'a{separator}b'\ntilt_option = read_json(")
+    assert after.endswith("\ndocker_build('api', '.')\n")
+
+
+@pytest.mark.parametrize("separator", ["\x0c", "\x1e", "\u2028"])
+def test_add_tiltfile_lines_inserts_after_unusual_line_break(separator):
+    text = f"# a{separator}comment\nload('ext://restart_process', 'docker_build_with_restart')\ndocker_build('api', '.')\n"
+    after, _ = add_tiltfile_lines(text, None)
+    head = f"# a{separator}comment\nload('ext://restart_process', 'docker_build_with_restart')\n\ntilt_option = "
+    assert after.startswith(head)

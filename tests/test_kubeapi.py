@@ -15,9 +15,15 @@ import trustme
 from kubeapi_server import FakeCluster, FakeKubeApi, closed_port, fake_kube, start_tls_kube_api  # noqa: F401
 from wizard.model import Context
 from wizard.probes import kubecreds
-from wizard.probes.kubeapi import KubeClient, get_json
+from wizard.probes.kubeapi import DEFAULT_TIMEOUT, KubeClient
+from wizard.probes.kubecreds import EXEC_TIMEOUT
 
 TOKEN = "s3cret-token-value"
+
+
+def get_json(context, path, timeout=DEFAULT_TIMEOUT, exec_timeout=EXEC_TIMEOUT):
+    """GET one path with a fresh client, as each probe request does."""
+    return KubeClient(context, timeout, exec_timeout).get(path)
 
 
 def ctx(server, cluster=None, user=None) -> Context:
@@ -526,3 +532,14 @@ def test_kubeapi_fake_server_reusable():
         server.stop()
 
     assert result.body["data"]["localRegistryHosting.v1"] == "host: localhost:5000\n"
+
+
+@pytest.mark.parametrize(
+    "server", ["https://admin:pa55word@127.0.0.1:99999", "https://admin:pa55word@127.0.0.1:99999/path@x"]
+)
+def test_kube_client_messages_hide_userinfo(server):
+    result = get_json(ctx(server), "/version", timeout=0.3)
+    assert result.message
+    assert "pa55word" not in result.message
+    assert "admin" not in result.message
+    assert "127.0.0.1" in result.message

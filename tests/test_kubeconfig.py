@@ -275,3 +275,12 @@ def test_kubeconfig_warnings_escape_control_chars(tmp_path):
         assert "\x07" not in message
     assert 'cluster "c1\\x1b[2J"' in entry_missing.warnings[0].message
     assert '"gone\\x1b]0;owned\\x07"' in context_missing.warnings[0].message
+
+
+def test_kubeconfig_server_userinfo_stripped(tmp_path):
+    path = write(
+        tmp_path / "config",
+        config([("dev", "c1", "u1")], [("c1", "https://admin:pa55word@kube.example.test:6443/k8s")], current="dev"),
+    )
+    result = load_kubeconfig(env_for(tmp_path, path))
+    assert result.current.server == "https://kube.example.test:6443/k8s"

@@ -23,14 +23,23 @@ TILTFILE = "# shop\nload('ext://x', 'y')\n\ndocker_build('acme/api', '.')\n"
 READING_TILTFILE = "default_registry(read_json('tilt_option.json', default={}).get('default_registry', 'gcr.io/team'))\n"
 
 
-def make_findings(directory, tiltfile=TILTFILE, reads=False, keys=("default_registry",), call=None, gitignored=False):
+def reading_tiltfile(keys):
+    """Return a Tiltfile that reads tilt_option.json and names exactly `keys` of it."""
+    lines = ["tilt_option = read_json('tilt_option.json', default={})"]
+    lines += [f"print(tilt_option.get('{key}'))" for key in keys]
+    return "\n".join(lines) + "\n"
+
+
+def make_findings(directory, tiltfile="", reads=False, keys=("default_registry",), call=None, gitignored=False):
+    """Write the Tiltfile and return findings that agree with it (`tiltfile=""`: one that fits `reads`)."""
+    if tiltfile == "":
+        tiltfile = reading_tiltfile(keys) if reads else TILTFILE
     path = directory / "Tiltfile"
     if tiltfile is not None:
         path.write_text(tiltfile)
     project = ProjectResult(
         directory=directory,
         tiltfile=path if tiltfile is not None else None,
-        tiltfile_text=tiltfile,
         reads_option_file=reads,
         option_keys_read=keys if reads else (),
         default_registry_call=call,
@@ -132,7 +141,8 @@ def test_build_plan_replaces_team_call(tmp_path):
     after = by_name(plan)["Tiltfile"].after
     assert after.count("default_registry(") == 1
     assert "tilt_option.get('default_registry', 'gcr.io/team')" in after
-    assert "tilt_option.get('host_from_cluster', 'r:5000')" in after
+    assert "tilt_option.get('host_from_cluster', '' if personal else 'r:5000')" in after
+    assert "personal = 'default_registry' in tilt_option\n" in after
 
 
 def test_build_plan_notice_for_unread_single_name(tmp_path):
@@ -184,8 +194,10 @@ def test_tiltfile_snippet_with_team_default(tmp_path):
     snippet = tiltfile_snippet(make_findings(tmp_path, call=call))
     assert snippet == (
         "tilt_option = read_json('tilt_option.json', default={})\n"
+        "personal = 'default_registry' in tilt_option\n"
         "default_registry(tilt_option.get('default_registry', 'gcr.io/team'), "
-        "host_from_cluster=tilt_option.get('host_from_cluster', ''), single_name=tilt_option.get('single_name', 'dev'))\n"
+        "host_from_cluster=tilt_option.get('host_from_cluster', ''), "
+        "single_name=tilt_option.get('single_name', '' if personal else 'dev'))\n"
     )
 
 
@@ -322,20 +334,24 @@ def test_build_plan_option_file_directory_raises(tmp_path):
 def test_build_plan_gitignore_fifo_raises(tmp_path):
     os.mkfifo(tmp_path / ".gitignore")
     findings = make_findings(tmp_path, reads=True)
-    errors = []
+    outcome = []
 
     def run():
         try:
             build_plan(findings, Choice(default_registry="ttl.sh/a"))
-        except UnparsableFile as error:
-            errors.append(error)
+        except Exception as error:
+            outcome.append(error)
+        else:
+            outcome.append(None)
 
     # A thread, so that reading a FIFO that blocks fails the test instead of hanging it.
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
     thread.join(5)
     assert not thread.is_alive(), "build_plan blocked on the FIFO"
-    assert "is not a regular file" in errors[0].message
+    with pytest.raises(UnparsableFile, match="is not a regular file"):
+        if outcome[0] is not None:
+            raise outcome[0]
 
 
 def test_build_plan_tiltfile_directory_raises(tmp_path):
@@ -344,3 +360,57 @@ def test_build_plan_tiltfile_directory_raises(tmp_path):
     (tmp_path / "Tiltfile").mkdir()
     with pytest.raises(UnparsableFile, match="is not a regular file"):
         build_plan(findings, Choice(default_registry="ttl.sh/a", add_tiltfile_lines=True))
+
+
+def test_build_plan_after_apply_ignores_stale_tiltfile_facts(tmp_path):
+    choice = Choice(default_registry="ttl.sh/a", add_tiltfile_lines=True)
+    old_findings = make_findings(tmp_path)
+    first = build_plan(old_findings, choice)
+    assert "Tiltfile" in by_name(first)
+    apply_plan(first)
+
+    second = build_plan(old_findings, choice)
+    assert second.empty
+    assert second.changes == []
+    assert second.tiltfile_snippet is None
+
+
+def test_build_plan_after_apply_keeps_team_call_single(tmp_path):
+    tiltfile = "default_registry('gcr.io/team', host_from_cluster='r:5000')\ndocker_build('api', '.')\n"
+    call = DefaultRegistryCall(line=1, host="gcr.io/team", host_from_cluster="r:5000")
+    old_findings = make_findings(tmp_path, tiltfile=tiltfile, call=call)
+    choice = Choice(default_registry="ttl.sh/a", add_tiltfile_lines=True)
+    apply_plan(build_plan(old_findings, choice))
+
+    assert build_plan(old_findings, choice).empty
+    assert (tmp_path / "Tiltfile").read_text().count("default_registry(") == 1
+
+
+def test_build_plan_notice_when_option_file_tracked(tmp_path):
+    findings = make_findings(tmp_path, reads=True, gitignored=True)
+    findings.project.option_file_tracked = True
+    plan = build_plan(findings, Choice(default_registry="ttl.sh/a"))
+    assert any("git rm --cached tilt_option.json" in notice for notice in plan.notices)
+
+
+def test_build_plan_no_tracked_notice_without_option_change(tmp_path):
+    findings = make_findings(tmp_path, reads=True, gitignored=True)
+    findings.project.option_file_tracked = True
+    plan = build_plan(findings, Choice())
+    assert not any("git rm --cached" in notice for notice in plan.notices)
+
+
+def test_unified_diff_escapes_control_characters(tmp_path):
+    change = FileChange(
+        path=tmp_path / "Tiltfile", before="a = 1\n", after="a = '\x1b]0;owned\x07'\n\tb = 2\r\n", summary="s"
+    )
+    diff = unified_diff(change)
+    assert "\x1b" not in diff
+    assert "\x07" not in diff
+    assert "+a = '\\x1b]0;owned\\x07'\n" in diff
+    assert "+\tb = 2\r\n" in diff
+
+
+def test_unified_diff_splits_on_newline_only(tmp_path):
+    change = FileChange(path=tmp_path / "Tiltfile", before="a\x0cb\n", after="a\x0cb\nc\n", summary="s")
+    assert unified_diff(change).endswith(" a\\x0cb\n+c\n")

@@ -1,6 +1,7 @@
-"""Tests for the ordered registry options, the cluster summary and the credential status."""
+"""Tests for the ordered registry options and the cluster summary."""
 
 import hashlib
+import hmac
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,8 @@ from wizard.model import (
     ProjectResult,
     RegistryHosting,
 )
-from wizard.recommend import cluster_summary, credential_status, push_previews, recommend
+from wizard.recommend import push_previews, recommend
+from wizard.summary import cluster_summary
 
 ECR_HOST = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
 
@@ -26,7 +28,8 @@ PROJECT = Path("/nonexistent/shop")
 
 
 def ttl_digits(user, directory=PROJECT):
-    return hashlib.sha256(f"{user}\0{directory}".encode()).hexdigest()[:8]
+    message = f"{user}\0{directory}".encode()
+    return hmac.new(options_module.ttl_secret(), message, hashlib.sha256).hexdigest()[:8]
 
 
 def make(kind, *, hosting=None, runtime=None, docker=None, cloud=None, team=None, options=None, images=(), server=""):
@@ -267,6 +270,18 @@ def test_recommend_current_value_ignored_by_cluster_registry():
     assert "removes it" in options[0].reason
 
 
+def test_recommend_keeps_current_ttl_name_instead_of_new_one():
+    findings = make("none", options={"default_registry": "ttl.sh/jane-0123abcd"})
+    options = recommend(findings)
+    assert [option.key for option in options] == ["keep", "dockerhub", "quay", "custom"]
+    assert options[0].default_registry == "ttl.sh/jane-0123abcd"
+
+
+def test_recommend_current_ttl_name_on_k3d_without_registry():
+    findings = make("k3d", options={"default_registry": "ttl.sh/jane-0123abcd"})
+    assert keys(findings) == ["keep", "dockerhub", "quay", "custom"]
+
+
 def test_recommend_current_value_of_other_cloud():
     cloud = CloudIdentity(provider="aws", registry_host=ECR_HOST)
     findings = make("eks", cloud=cloud, options={"default_registry": "gcr.io/old"})
@@ -325,81 +340,6 @@ def test_cluster_summary_probe_still_running():
     findings = make("kind")
     findings.local_registry = None
     assert "still running" in cluster_summary(findings)
-
-
-def test_credential_status_no_login_needed():
-    assert credential_status("ttl.sh/a", DockerResult())[0] == "none"
-    assert credential_status("localhost:5001", DockerResult())[0] == "none"
-    assert credential_status(None, DockerResult())[0] == "none"
-
-
-def test_credential_status_helper_on_path():
-    docker = DockerResult(cred_helpers={ECR_HOST: "ecr-login"}, helpers_on_path={"ecr-login": True})
-    mark, sentence = credential_status(f"{ECR_HOST}/team", docker)
-    assert mark == "ok"
-    assert "docker-credential-ecr-login" in sentence
-
-
-def test_credential_status_helper_missing():
-    docker = DockerResult(creds_store="desktop", helpers_on_path={"desktop": False})
-    mark, sentence = credential_status("quay.io/jane", docker)
-    assert mark == "warn"
-    assert "docker-credential-desktop is not on PATH" in sentence
-
-
-def test_credential_status_exact_helper_beats_store():
-    docker = DockerResult(
-        creds_store="desktop", cred_helpers={"gcr.io": "gcloud"}, helpers_on_path={"desktop": False, "gcloud": True}
-    )
-    assert credential_status("gcr.io/acme", docker)[0] == "ok"
-
-
-def test_credential_status_auths_entry():
-    mark, sentence = credential_status("quay.io/jane", DockerResult(auth_hosts=["https://quay.io/v1/"]))
-    assert mark == "ok"
-    assert "Logged in" in sentence
-
-
-def test_credential_status_docker_hub_auths_key():
-    docker = DockerResult(auth_hosts=["https://index.docker.io/v1/"])
-    assert credential_status("docker.io/jane", docker)[0] == "ok"
-
-
-@pytest.mark.parametrize(
-    ("registry", "command"),
-    [
-        (ECR_HOST, f"aws ecr get-login-password --region eu-west-1 | docker login --username AWS --password-stdin {ECR_HOST}"),
-        (ECR_HOST, '"credHelpers"'),
-        ("europe-west1-docker.pkg.dev/acme/dev", "gcloud auth configure-docker europe-west1-docker.pkg.dev"),
-        ("myteam.azurecr.io", "az acr login --name myteam"),
-        ("registry.digitalocean.com/acme", "doctl registry login"),
-        ("registry.corp.example:5000/team", "docker login registry.corp.example:5000"),
-    ],
-)
-def test_credential_status_login_commands(registry, command):
-    mark, sentence = credential_status(registry, DockerResult())
-    assert mark == "warn"
-    assert command in sentence
-
-
-@pytest.mark.parametrize(
-    ("registry", "docker"),
-    [
-        (None, DockerResult()),
-        ("ttl.sh/a", DockerResult()),
-        ("localhost:5001", DockerResult()),
-        ("quay.io/jane", None),
-        ("quay.io/jane", DockerResult(auth_hosts=["quay.io"])),
-        ("quay.io/jane", DockerResult()),
-        ("quay.io/jane", DockerResult(cred_helpers={"quay.io": "pass"}, helpers_on_path={"pass": True})),
-        ("quay.io/jane", DockerResult(cred_helpers={"quay.io": "pass"}, helpers_on_path={"pass": False})),
-        ("quay.io/jane", DockerResult(creds_store="desktop", auth_hosts=["quay.io"])),
-        ("quay.io/jane", DockerResult(creds_store="desktop")),
-    ],
-)
-def test_credential_status_sentence_case(registry, docker):
-    sentence = credential_status(registry, docker)[1]
-    assert sentence[0].isupper(), sentence
 
 
 def unchecked(kind, reachable=False, options=None):

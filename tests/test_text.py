@@ -2,7 +2,7 @@
 
 import pytest
 
-from wizard.text import escape_control_chars
+from wizard.text import escape_control_chars, strip_userinfo
 
 
 @pytest.mark.parametrize(
@@ -26,3 +26,21 @@ def test_escape_control_chars_cases(value, expected):
 
 def test_escape_control_chars_non_string():
     assert escape_control_chars(None) == "None"
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://user:pass@host:6443/path", "https://host:6443/path"),
+        ("https://user@host", "https://host"),
+        ("https://a@b:p@ss@host/x", "https://host/x"),
+        ("https://host/path@v1", "https://host/path@v1"),
+        ("https://host?q=a@b", "https://host?q=a@b"),
+        ("https://user:pass@host:99999999", "https://host:99999999"),
+        ("user:pass@host:6443", "host:6443"),
+        ("https://host", "https://host"),
+        ("", ""),
+    ],
+)
+def test_strip_userinfo_cases(url, expected):
+    assert strip_userinfo(url) == expected

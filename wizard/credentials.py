@@ -5,7 +5,16 @@ from __future__ import annotations
 import shlex
 
 from wizard.model import DockerResult
-from wizard.registry_hosts import acr_name, docker_config_key, ecr_region, is_gar_or_gcr, is_loopback, registry_host
+from wizard.registry_hosts import (
+    DOCR_HOST,
+    acr_name,
+    docker_config_key,
+    ecr_region,
+    is_docker_hub,
+    is_gar_or_gcr,
+    is_loopback,
+    registry_host,
+)
 
 
 def credential_status(registry: str | None, docker: DockerResult | None) -> tuple[str, str]:
@@ -84,8 +93,8 @@ def login_shell_command(host: str) -> str:
     name = acr_name(host)
     if name:
         return f"az acr login --name {shlex.quote(name)}"
-    if host == "registry.digitalocean.com":
+    if host == DOCR_HOST:
         return "doctl registry login"
-    if host == "docker.io":
+    if is_docker_hub(host):
         return "docker login"
     return f"docker login {quoted}"

@@ -12,8 +12,6 @@ from pathlib import Path
 
 from wizard.errors import UnparsableFile, WizardError
 from wizard.model import GITIGNORE_COMMENT, OPTION_FILE, FileChange, Plan
-# Re-exported: the Tiltfile edits were part of this module.
-from wizard.tiltfile_lines import add_tiltfile_lines, tiltfile_snippet_lines  # noqa: F401
 
 # surrogateescape round-trips bytes that are not UTF-8, so rewriting a file keeps every byte.
 ENCODING = "utf-8"
@@ -160,12 +158,16 @@ def parse_options(text: str | None, path: Path) -> dict:
         # The only other ValueError: Python rejects integers of more than 4300 digits by default.
         raise UnparsableFile(f"{path} is not valid JSON: it has a number with too many digits. {_FIX_JSON}") from None
     if not isinstance(data, dict):
-        raise UnparsableFile(f"{path} contains a JSON {_json_type(data)}, not an object. {_FIX_JSON}")
+        raise UnparsableFile(f"{path} contains a JSON {json_type_name(data)}, not an object. {_FIX_JSON}")
     return data
 
 
-def _json_type(value: object) -> str:
-    names = {list: "array", str: "string", bool: "boolean", int: "number", float: "number", type(None): "null"}
+def json_type_name(value: object) -> str:
+    """Return the JSON name of a parsed value's type: object, array, string, number, boolean or null."""
+    names = {
+        dict: "object", list: "array", str: "string", bool: "boolean", int: "number", float: "number",
+        type(None): "null",
+    }  # fmt: skip
     return names.get(type(value), "value")
 
 
@@ -205,7 +207,7 @@ def add_gitignore_entry(before: str | None, *, listed_line_fails: bool = False) 
     if listed_line_fails:
         if before.endswith(block):
             return before
-    elif any(_IGNORE_LINE.match(line) for line in before.splitlines()):
+    elif any(_IGNORE_LINE.match(line) for line in before.split("\n")):
         return before
 
     text = before
@@ -241,6 +243,11 @@ def apply_plan(plan: Plan) -> list[Path]:
         except (OSError, UnicodeError) as error:
             reason = getattr(error, "strerror", None) or str(error)
             raise WizardError(_failed_write_message(change.path, reason, _restore(written))) from error
+        except BaseException:
+            # KeyboardInterrupt or SystemExit: the rename may already have happened, so this file is
+            # restored too (rewriting its old bytes is harmless), and the exception goes on.
+            _restore([*written, change])
+            raise
         written.append(change)
     return [change.path for change in written]
 

@@ -6,7 +6,7 @@ import posixpath
 import re
 
 from wizard.errors import InvalidInput
-from wizard.registry_hosts import namespace_problem
+from wizard.registry_hosts import DOCKER_HUB, DOCKER_HUB_ALIASES, namespace_problem
 
 # Tilt's content tag has 16 hex digits; previews show this placeholder instead.
 PREVIEW_TAG = "tilt-<hash>"
@@ -32,8 +32,6 @@ MAX_NAME_LENGTH = 255
 # A registry leaves room for at least "/<image>"; Tilt itself checks `<registry>/fake`.
 MAX_REGISTRY_LENGTH = MAX_NAME_LENGTH - len("/fake")
 
-DOCKER_HUB = "docker.io"
-_HUB_ALIASES = ("docker.io", "index.docker.io")
 _ESCAPED = re.compile(r"[/:@]")
 _SCHEMES = ("https://", "http://")
 _DIGEST_RE = re.compile(rf"^{_DIGEST}$")
@@ -216,7 +214,7 @@ def split_domain(name: str) -> tuple[str, str]:
         domain, path = first, rest
     else:
         domain, path = DOCKER_HUB, name
-    if domain in _HUB_ALIASES:
+    if domain in DOCKER_HUB_ALIASES:
         domain = DOCKER_HUB
         if "/" not in path:
             path = f"library/{path}"

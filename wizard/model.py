@@ -54,7 +54,7 @@ class Context:
     cluster: str = ""
     user: str = ""
     namespace: str = ""
-    server: str = ""
+    server: str = ""  # without any user:password@ part
     source: Path | None = None
     # Raw kubeconfig entries, kept for the API client; never printed because users hold secrets.
     cluster_entry: dict = field(default_factory=dict, repr=False)
@@ -136,8 +136,6 @@ class LocalRegistryResult:
     reachable: bool | None = None
     hosting: RegistryHosting | None = None
     node_runtime: str | None = None  # e.g. "containerd://1.7.1", from the first node
-    microk8s_registry_missing: bool = False
-    registry_answers: bool | None = None  # GET /v2/ on a loopback host; None: not checked
     warnings: list[ProbeWarning] = field(default_factory=list)
 
 
@@ -173,7 +171,6 @@ class ProjectResult:
 
     directory: Path
     tiltfile: Path | None = None
-    tiltfile_text: str | None = None
     reads_option_file: bool = False
     option_keys_read: tuple[str, ...] = ()  # keys of tilt_option.json the Tiltfile mentions
     default_registry_call: DefaultRegistryCall | None = None
@@ -184,8 +181,6 @@ class ProjectResult:
     gitignored: bool = False
     gitignore_source: str | None = None  # e.g. ".gitignore:3:tilt_option.json"
     warnings: list[ProbeWarning] = field(default_factory=list)
-    default_registry_lines: list[int] = field(default_factory=list)  # every default_registry call, in order
-    tiltfile_parsed: bool = False  # Python's parser read the Tiltfile, so its calls are located exactly
     option_file_tracked: bool = False  # git tracks tilt_option.json, so .gitignore does not hide it
 
     @property

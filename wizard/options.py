@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import getpass
 import hashlib
+import hmac
+import logging
+import os
 import re
+import secrets
+import tempfile
 from pathlib import Path
 
+from platformdirs import user_state_path
+
+from wizard.logs import APP_NAME
 from wizard.model import CloudIdentity, RegistryOption
+
+logger = logging.getLogger(__name__)
 
 CUSTOM_PLACEHOLDER = "registry.corp.example:5000/team"
 KIND_CTLPTL = (
@@ -90,9 +100,9 @@ def public_options(project_directory: Path) -> list[RegistryOption]:
         key="ttl", title="ttl.sh (anonymous, public, images expire)",
         reason=(
             "ttl.sh is a free registry that needs no account or login. Its images are public: anyone "
-            "who has the name can pull them, and the name comes from your user name and project "
-            "directory, so others can guess it. ttl.sh deletes images within 24 hours, so use it to "
-            "try things out, not for private code."
+            "who has the name can pull them. The name ends in digits derived from a random secret kept "
+            "on this machine, so others cannot work it out from your user name and project. ttl.sh "
+            "deletes images within 24 hours, so use it to try things out, not for private code."
         ),
         default_registry=ttl_registry(project_directory),
     )
@@ -131,12 +141,79 @@ def local_user() -> str:
 def ttl_registry(project_directory: Path) -> str:
     """Return `ttl.sh/<user>-<8 hex digits>`, the same on every run for this user and project.
 
-    The digits are the start of a SHA-256 of the user name and the resolved project directory.
+    The digits start an HMAC-SHA256, keyed with this machine's ttl.sh secret (see ttl_secret), of
+    the user name and the resolved project directory.
     """
     user = local_user()
     try:
         directory = Path(project_directory).resolve()
     except (OSError, RuntimeError):
         directory = Path(project_directory).absolute()
-    digest = hashlib.sha256(f"{user}\0{directory}".encode("utf-8", "surrogateescape")).hexdigest()
+    message = f"{user}\0{directory}".encode("utf-8", "surrogateescape")
+    digest = hmac.new(ttl_secret(), message, hashlib.sha256).hexdigest()
     return f"ttl.sh/{user}-{digest[:8]}"
+
+
+SECRET_BYTES = 32
+_process_secret: bytes | None = None
+
+
+def ttl_secret_path() -> Path:
+    """Return where the ttl.sh secret is kept: `ttl-secret` in the user state directory."""
+    return user_state_path(APP_NAME) / "ttl-secret"
+
+
+def ttl_secret() -> bytes:
+    """Return the 32-byte secret behind ttl.sh names, creating its file (mode 0600) on first use.
+
+    When the state directory cannot be read or written, returns a random secret kept for this
+    process only, so the ttl.sh name changes on the next run but everything else works.
+    """
+    global _process_secret
+    path = ttl_secret_path()
+    try:
+        return _read_secret(path) or _create_secret(path)
+    except OSError as error:
+        logger.warning("Cannot keep the ttl.sh secret in %s (%s); using one for this run only", path, error)
+    if _process_secret is None:
+        _process_secret = secrets.token_bytes(SECRET_BYTES)
+    return _process_secret
+
+
+def _read_secret(path: Path) -> bytes | None:
+    """Return the secret stored at `path`, or None when the file is missing or not a secret."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    return data if len(data) == SECRET_BYTES else None
+
+
+def _create_secret(path: Path) -> bytes:
+    """Write a new secret to `path` without ever exposing a partial file; keep one another run wrote first."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    secret = secrets.token_bytes(SECRET_BYTES)
+    # mkstemp creates the file with mode 0600.
+    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=".ttl-secret.")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(secret)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            # A hard link fails when the file exists, so two runs that start together agree on one secret.
+            os.link(temp_name, path)
+        except FileExistsError:
+            existing = _read_secret(path)
+            if existing is not None:
+                return existing
+            os.replace(temp_name, path)
+        except OSError:
+            # Some file systems have no hard links.
+            os.replace(temp_name, path)
+    finally:
+        try:
+            os.unlink(temp_name)
+        except FileNotFoundError:
+            pass
+    return secret

@@ -4,30 +4,38 @@ from __future__ import annotations
 
 import difflib
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from wizard.errors import InvalidInput, UnparsableFile, WizardError
-from wizard.files import (
-    add_gitignore_entry,
-    add_tiltfile_lines,
-    merge_options,
-    parse_options,
-    read_text,
-    tiltfile_snippet_lines,
-)
+from wizard.files import add_gitignore_entry, merge_options, parse_options, read_text
 from wizard.imageref import registry_problem, single_name_problem
 from wizard.model import OPTION_FILE, OPTION_KEYS, Choice, FileChange, Findings, Plan, ProjectResult
-from wizard.probes.tiltfile import scan_tiltfile
+from wizard.probes.project import read_tiltfile_facts
+from wizard.probes.tiltfile import TiltfileSyntax
+from wizard.text import escape_control_chars
+from wizard.tiltfile_lines import add_tiltfile_lines, split_lines, tiltfile_snippet_lines
 
 _NO_NEWLINE = "\\ No newline at end of file\n"
+
+
+@dataclass
+class _Tiltfile:
+    """The Tiltfile as it is on disk now, with the facts the project probe reads, taken from that text."""
+
+    facts: ProjectResult
+    text: str | None = None
+    syntax: TiltfileSyntax | None = None
 
 
 def build_plan(findings: Findings, choice: Choice) -> Plan:
     """Compute every file change for `choice` without writing anything.
 
     Reads tilt_option.json, .gitignore and the Tiltfile from disk, so that apply_plan can tell
-    whether they changed since. Raises InvalidInput for an invalid registry or single_name, and
-    UnparsableFile when a file that would change cannot be parsed.
+    whether they changed since. Whether the Tiltfile reads tilt_option.json, and its
+    default_registry call, come from the text read now, so a plan built after an earlier one was
+    applied does not add the lines again. Raises InvalidInput for an invalid registry or
+    single_name, and UnparsableFile when a file that would change cannot be parsed.
     """
     project = findings.project
     if project is None:
@@ -46,9 +54,28 @@ def build_plan(findings: Findings, choice: Choice) -> Plan:
         if gitignore_change is not None:
             plan.changes.append(gitignore_change)
 
-    _plan_tiltfile(findings, choice, plan)
-    _add_notices(findings, choice, plan)
+    tiltfile = _read_tiltfile(project, choice)
+    _plan_tiltfile(tiltfile, choice, plan)
+    _add_notices(findings, tiltfile.facts, choice, plan)
     return plan
+
+
+def _read_tiltfile(project: ProjectResult, choice: Choice) -> _Tiltfile:
+    if project.tiltfile is None:
+        return _Tiltfile(facts=project)
+    try:
+        text = read_text(project.tiltfile)
+    except WizardError:
+        if choice.add_tiltfile_lines:
+            raise
+        # Nothing edits the Tiltfile, so the probe's facts serve for the notices.
+        return _Tiltfile(facts=project)
+    if text is None:
+        return _Tiltfile(facts=project)
+
+    facts = ProjectResult(directory=project.directory, tiltfile=project.tiltfile)
+    syntax = read_tiltfile_facts(facts, text)
+    return _Tiltfile(facts=facts, text=text, syntax=syntax)
 
 
 def _validate_choice(choice: Choice) -> None:
@@ -125,33 +152,33 @@ def _gitignore_change(project: ProjectResult) -> FileChange | None:
     return FileChange(path=path, before=before, after=after, summary=f"add {OPTION_FILE} entry", optional=True)
 
 
-def _plan_tiltfile(findings: Findings, choice: Choice, plan: Plan) -> None:
-    project = findings.project
-    if project.reads_option_file:
+def _plan_tiltfile(tiltfile: _Tiltfile, choice: Choice, plan: Plan) -> None:
+    facts = tiltfile.facts
+    if facts.reads_option_file:
         return
-    call = project.default_registry_call
-    plan.tiltfile_snippet = tiltfile_snippet(findings)
+    call = facts.default_registry_call
+    plan.tiltfile_snippet = "\n".join(tiltfile_snippet_lines(call)) + "\n"
     plan.snippet_replaces_line = call.line if call is not None else None
-    if not choice.add_tiltfile_lines or project.tiltfile is None:
+    if not choice.add_tiltfile_lines or tiltfile.text is None:
         return
 
-    before = read_text(project.tiltfile)
-    if before is None:
-        return
-    problem = _tiltfile_edit_problem(before)
+    problem = _tiltfile_edit_problem(tiltfile.syntax)
+    after = tiltfile.text
     if problem is None:
-        after, problem = add_tiltfile_lines(before, call)
+        after, problem = add_tiltfile_lines(tiltfile.text, call)
     if problem:
         plan.notices.append(problem)
         return
     plan.changes.append(
-        FileChange(path=project.tiltfile, before=before, after=after, summary=f"read {OPTION_FILE} in the Tiltfile", optional=True)
+        FileChange(
+            path=facts.tiltfile, before=tiltfile.text, after=after, summary=f"read {OPTION_FILE} in the Tiltfile",
+            optional=True,
+        )
     )
 
 
-def _tiltfile_edit_problem(text: str) -> str | None:
+def _tiltfile_edit_problem(syntax: TiltfileSyntax) -> str | None:
     """Return why the wizard must not edit this Tiltfile text itself, or None."""
-    syntax = scan_tiltfile(text)
     if not syntax.parsed_as_python:
         return (
             "The wizard could not parse the Tiltfile, so it did not change it: "
@@ -167,8 +194,8 @@ def _tiltfile_edit_problem(text: str) -> str | None:
     return None
 
 
-def _add_notices(findings: Findings, choice: Choice, plan: Plan) -> None:
-    project = findings.project
+def _add_notices(findings: Findings, project: ProjectResult, choice: Choice, plan: Plan) -> None:
+    """Add the notices about the Tiltfile (`project` holds its current facts), git and the cluster."""
     adds_lines = any(change.path == project.tiltfile for change in plan.changes)
     values = _option_values(choice)
 
@@ -189,6 +216,14 @@ def _add_notices(findings: Findings, choice: Choice, plan: Plan) -> None:
                     "until the Tiltfile passes it to default_registry."
                 )
 
+    writes_option_file = any(change.path.name == OPTION_FILE for change in plan.changes)
+    if findings.project.option_file_tracked and writes_option_file:
+        plan.notices.append(
+            f"{OPTION_FILE} is committed to git, so this change reaches everyone who pulls it. Run "
+            f"`git rm --cached {OPTION_FILE}` in {escape_control_chars(findings.project.directory)} and commit, "
+            "so that each developer keeps their own copy."
+        )
+
     hosting = findings.local_registry.hosting if findings.local_registry else None
     if hosting and values["default_registry"]:
         plan.notices.append(
@@ -198,7 +233,10 @@ def _add_notices(findings: Findings, choice: Choice, plan: Plan) -> None:
 
 
 def tiltfile_snippet(findings: Findings) -> str:
-    """Return the Tiltfile lines that read tilt_option.json, keeping the team default if there is one."""
+    """Return the Tiltfile lines that read tilt_option.json, keeping the team default if there is one.
+
+    Uses the probe's facts; build_plan fills Plan.tiltfile_snippet from the Tiltfile as it is now.
+    """
     project = findings.project
     call = project.default_registry_call if project else None
     return "\n".join(tiltfile_snippet_lines(call)) + "\n"
@@ -209,20 +247,29 @@ def unified_diff(change: FileChange, root: Path | None = None) -> str:
 
     `root` is the project directory; without it, paths are relative to the file's own directory,
     which is the project directory for every file the wizard writes. A new file's "before" side is
-    /dev/null. An unchanged file gives "".
+    /dev/null. An unchanged file gives "". Control characters in the text and paths come out as
+    escapes such as `\\x1b` (tabs and line endings stay), so the diff is for display only.
     """
     if not change.changed:
         return ""
     base = root if root is not None else change.path.parent
     relative = Path(os.path.relpath(change.path, base)).as_posix()
-    before_lines = change.before.splitlines(keepends=True) if change.before else []
-    after_lines = change.after.splitlines(keepends=True)
+    # Split at "\n" only, as the Tiltfile edits count lines.
+    before_lines = split_lines(change.before) if change.before else []
+    after_lines = split_lines(change.after)
     from_label = "/dev/null" if change.before is None else f"a/{relative}"
 
     lines = difflib.unified_diff(before_lines, after_lines, fromfile=from_label, tofile=f"b/{relative}")
     output = []
     for line in lines:
-        output.append(line)
+        output.append(_display_line(line))
         if not line.endswith("\n"):
             output.append("\n" + _NO_NEWLINE)
     return "".join(output)
+
+
+def _display_line(line: str) -> str:
+    """Escape the control characters of one diff line for the terminal, keeping tabs and its line ending."""
+    ending = "\r\n" if line.endswith("\r\n") else "\n" if line.endswith("\n") else ""
+    body = line[: len(line) - len(ending)]
+    return "\t".join(escape_control_chars(part) for part in body.split("\t")) + ending

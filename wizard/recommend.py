@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-from wizard.credentials import credential_status  # noqa: F401  (re-exported: part of this module's interface)
 from wizard.errors import WizardError
 from wizard.imageref import (
     PREVIEW_TAG,
@@ -16,7 +14,7 @@ from wizard.imageref import (
     registry_problem,
     show,
 )
-from wizard.model import RUNTIME_KINDS, CloudIdentity, Findings, RegistryHosting, RegistryOption
+from wizard.model import RUNTIME_KINDS, Findings, RegistryHosting, RegistryOption
 from wizard.options import (
     KIND_CTLPTL,
     acr_option,
@@ -27,11 +25,12 @@ from wizard.options import (
     kind_load_option,
     public_options,
 )
+from wizard.probes.clusters import server_host
 from wizard.registry_hosts import fits_cloud_kind, is_loopback, registry_host
 from wizard.runtime_build import docker_caveat
 
 CLOUD_KINDS = ("eks", "gke", "aks", "doks")
-_KIND_LABELS = {
+KIND_LABELS = {
     "docker-desktop": "Docker Desktop", "rancher-desktop": "Rancher Desktop", "orbstack": "OrbStack",
     "colima": "Colima", "kind": "kind", "k3d": "k3d", "minikube": "minikube", "microk8s": "MicroK8s",
     "crc": "CodeReady Containers", "krucible": "Krucible", "gke": "GKE", "eks": "EKS", "aks": "AKS",
@@ -40,7 +39,8 @@ _KIND_LABELS = {
 _AN_LABELS = ("OrbStack", "EKS", "AKS")
 
 
-def _with_article(label: str) -> str:
+def with_article(label: str) -> str:
+    """Return the label with "a" or "an" before it, as it is spoken ("an EKS")."""
     return f"an {label}" if label in _AN_LABELS else f"a {label}"
 
 
@@ -58,7 +58,7 @@ def recommend(findings: Findings) -> list[RegistryOption]:
     Otherwise the usual recommendation comes first, its reason says what changes, and "keep"
     follows it.
     """
-    options = _options_for_kind(findings)
+    options = _options_forcluster_kind(findings)
     options = _with_current(findings, options)
     options.append(custom_option())
     for index, option in enumerate(options):
@@ -66,11 +66,13 @@ def recommend(findings: Findings) -> list[RegistryOption]:
     return options
 
 
-def _kind(findings: Findings) -> str:
+def cluster_kind(findings: Findings) -> str:
+    """Return the cluster kind in `findings`, "unknown" while the cluster is not classified yet."""
     return findings.cluster.kind if findings.cluster else "unknown"
 
 
-def _hosting(findings: Findings) -> RegistryHosting | None:
+def advertised_registry(findings: Findings) -> RegistryHosting | None:
+    """Return the registry the cluster advertises, or None (also while the check runs)."""
     return findings.local_registry.hosting if findings.local_registry else None
 
 
@@ -78,11 +80,12 @@ def _node_runtime(findings: Findings) -> str | None:
     return findings.local_registry.node_runtime if findings.local_registry else None
 
 
-def _team_default(findings: Findings) -> str | None:
+def team_default(findings: Findings) -> str | None:
+    """Return the registry of the Tiltfile's own default_registry call, or None."""
     return findings.project.team_default if findings.project else None
 
 
-def _registry_unchecked(findings: Findings) -> bool:
+def registry_unchecked(findings: Findings) -> bool:
     """Tell whether the cluster's API has not yet returned whether it advertises a registry."""
     local = findings.local_registry
     return local is None or local.reachable is not True
@@ -92,9 +95,9 @@ def _project_directory(findings: Findings) -> Path:
     return findings.project.directory if findings.project else Path(".")
 
 
-def _options_for_kind(findings: Findings) -> list[RegistryOption]:
-    kind = _kind(findings)
-    hosting = _hosting(findings)
+def _options_forcluster_kind(findings: Findings) -> list[RegistryOption]:
+    kind = cluster_kind(findings)
+    hosting = advertised_registry(findings)
     runtime = _node_runtime(findings)
     if hosting:
         return [_cluster_option(findings, hosting)]
@@ -104,9 +107,9 @@ def _options_for_kind(findings: Findings) -> list[RegistryOption]:
         return [_runtime_option(findings)]
     if kind == "minikube" and _is_docker_runtime(runtime):
         return [_runtime_option(findings)]
-    if kind == "kind" and not _team_default(findings):
-        return [kind_load_option(registry_checked=not _registry_unchecked(findings))]
-    return _push_options(findings, _needs_registry_note(findings))
+    if kind == "kind" and not team_default(findings):
+        return [kind_load_option(registry_checked=not registry_unchecked(findings))]
+    return _push_options(findings, needs_registry_note(findings))
 
 
 def _is_docker_runtime(runtime: str | None) -> bool:
@@ -134,7 +137,7 @@ def _cluster_option(findings: Findings, hosting: RegistryHosting) -> RegistryOpt
 
 
 def _runtime_option(findings: Findings) -> RegistryOption:
-    kind = _kind(findings)
+    kind = cluster_kind(findings)
     if kind == "minikube":
         reason = (
             "minikube runs Docker inside the cluster, and Tilt builds with that Docker daemon "
@@ -142,7 +145,7 @@ def _runtime_option(findings: Findings) -> RegistryOption:
         )
     else:
         reason = (
-            f"{_KIND_LABELS.get(kind, kind)} runs images from the same container runtime that builds them, "
+            f"{KIND_LABELS.get(kind, kind)} runs images from the same container runtime that builds them, "
             "so Tilt builds straight into the cluster's runtime and skips the push. No registry is needed."
         )
     runtime = _node_runtime(findings)
@@ -156,11 +159,11 @@ def _runtime_option(findings: Findings) -> RegistryOption:
     return RegistryOption(key="runtime", title="Build into the cluster's container runtime", reason=reason, push=False)
 
 
-def _needs_registry_note(findings: Findings) -> str | None:
+def needs_registry_note(findings: Findings) -> str | None:
     """Explain why a local cluster needs a registry after all, and how to give it one."""
-    kind = _kind(findings)
+    kind = cluster_kind(findings)
     runtime = _node_runtime(findings) or "a runtime other than Docker"
-    label = _KIND_LABELS.get(kind, kind)
+    label = KIND_LABELS.get(kind, kind)
     if kind == "minikube":
         return (
             f"minikube runs {runtime}, so Tilt cannot build into it. To keep images local, run "
@@ -172,7 +175,7 @@ def _needs_registry_note(findings: Findings) -> str | None:
             "MicroK8s has no registry yet. Run `microk8s enable registry` and then the wizard again, "
             "which finds the registry in the container-registry namespace."
         )
-    if kind in ("kind", "k3d") and _registry_unchecked(findings):
+    if kind in ("kind", "k3d") and registry_unchecked(findings):
         local = findings.local_registry
         because = ", because its API did not answer" if local and local.reachable is False else ""
         return (
@@ -199,13 +202,13 @@ def _cloud_options(findings: Findings, kind: str) -> list[RegistryOption]:
     team = _team_option(findings)
     if team is None:
         return [primary]
-    if fits_cloud_kind(_team_default(findings), kind, cloud):
+    if fits_cloud_kind(team_default(findings), kind, cloud):
         return [team, primary]
     return [primary, team]
 
 
 def _team_option(findings: Findings) -> RegistryOption | None:
-    team = _team_default(findings)
+    team = team_default(findings)
     if not team:
         return None
     reason = (
@@ -243,7 +246,7 @@ def _with_current(findings: Findings, options: list[RegistryOption]) -> list[Reg
         return options
 
     reason = f"tilt_option.json already sets default_registry to {value}; keeping it changes nothing."
-    if _kind(findings) in ("kind", "k3d") and _registry_unchecked(findings):
+    if cluster_kind(findings) in ("kind", "k3d") and registry_unchecked(findings):
         # Without the cluster's registry the wizard cannot tell whether the value is still right.
         problem = None
         reason += " The wizard could not ask the cluster for its registry, so it does not suggest a change."
@@ -254,7 +257,12 @@ def _with_current(findings: Findings, options: list[RegistryOption]) -> list[Reg
         host_from_cluster=_string_or_none(current.get("host_from_cluster")),
         single_name=_string_or_none(current.get("single_name")),
     )
-    others = [option for option in options if option.default_registry != value or option.needs_input]
+    # A ttl.sh name already in use is kept rather than offering a second, newly derived one.
+    kept_ttl = registry_host(value) == "ttl.sh"
+    others = [
+        option for option in options
+        if (option.default_registry != value or option.needs_input) and not (kept_ttl and option.key == "ttl")
+    ]
     if not problem:
         return [keep] + others
     _note_replacement(others[0], value, problem)
@@ -275,15 +283,15 @@ def _current_registry_problem(findings: Findings, value: str, usual: RegistryOpt
     problem = registry_problem(value)
     if problem:
         return f"is not valid ({problem.rstrip('.')})"
-    hosting = _hosting(findings)
+    hosting = advertised_registry(findings)
     if hosting:
         return f"Tilt ignores on this cluster because the cluster advertises {hosting.host}"
     if not usual.push:
         return "this cluster does not need, because Tilt skips the push here"
-    kind = _kind(findings)
+    kind = cluster_kind(findings)
     cloud = findings.cluster.cloud if findings.cluster else None
     if kind in CLOUD_KINDS and not fits_cloud_kind(value, kind, cloud):
-        return f"is not the registry {_with_article(_KIND_LABELS[kind])} cluster pulls from without extra setup"
+        return f"is not the registry {with_article(KIND_LABELS[kind])} cluster pulls from without extra setup"
     if is_loopback(registry_host(value)) and not _cluster_on_loopback(findings):
         return "is a loopback address that the cluster's nodes cannot pull from"
     return None
@@ -291,11 +299,11 @@ def _current_registry_problem(findings: Findings, value: str, usual: RegistryOpt
 
 def _cluster_on_loopback(findings: Findings) -> bool:
     # MicroK8s nodes run on this machine itself; kind, k3d and minikube nodes are containers or VMs.
-    kind = _kind(findings)
+    kind = cluster_kind(findings)
     server = findings.cluster.server if findings.cluster else ""
     if kind == "microk8s":
         return True
-    return kind == "unknown" and is_loopback(registry_host(re.sub(r"^\w+://", "", server or "")))
+    return kind == "unknown" and is_loopback(server_host(server or ""))
 
 
 def _images(findings: Findings) -> list[str]:
@@ -319,7 +327,7 @@ def push_previews(
     A registry the cluster advertises wins over everything, as in Tilt; then `default_registry`
     (the choice); then the Tiltfile's own default_registry call. Without any, Tilt keeps the name.
     """
-    hosting = _hosting(findings)
+    hosting = advertised_registry(findings)
     call = findings.project.default_registry_call if findings.project else None
     if hosting:
         registry, single_name = hosting.host, None
@@ -331,82 +339,3 @@ def push_previews(
         registry = None
     return [(image, _preview(image, registry, single_name)) for image in _images(findings)]
 
-
-def cluster_summary(findings: Findings) -> str:
-    """Return two or three sentences that explain the cluster's registry situation to a newcomer."""
-    cluster = findings.cluster
-    if cluster is None:
-        return "The wizard is still reading the kubeconfig."
-    first = _identity_sentence(findings)
-    option = recommend(findings)[0]
-    second = _situation_sentence(findings, option)
-    parts = [first, second]
-
-    kind = cluster.kind
-    local = findings.local_registry
-    if kind not in CLOUD_KINDS + ("none",):
-        if local is None:
-            parts.append("The check for a registry inside the cluster is still running.")
-        elif local.reachable is False:
-            parts.append("The cluster did not answer, so a registry it advertises cannot be seen yet.")
-    return " ".join(part for part in parts if part)
-
-
-def _identity_sentence(findings: Findings) -> str:
-    cluster = findings.cluster
-    kind = cluster.kind
-    if kind == "none":
-        return "There is no current Kubernetes context, so the wizard cannot tell which cluster Tilt deploys to."
-    context = cluster.context or cluster.cluster
-    if kind == "unknown":
-        where = f" at {cluster.server}" if cluster.server else ""
-        return f"The context {context} points to a cluster{where} that the wizard does not recognise."
-    label = _KIND_LABELS.get(kind, kind)
-    details = _cloud_details(cluster.cloud)
-    return f"The context {context} points to {_with_article(label)} cluster{details}."
-
-
-def _cloud_details(cloud: CloudIdentity | None) -> str:
-    if cloud is None:
-        return ""
-    parts = []
-    if cloud.project:
-        parts.append(f"project {cloud.project}")
-    if cloud.account:
-        parts.append(f"account {cloud.account}")
-    if cloud.region or cloud.location:
-        parts.append(f"region {cloud.region or cloud.location}")
-    return f" ({', '.join(parts)})" if parts else ""
-
-
-def _situation_sentence(findings: Findings, option: RegistryOption) -> str:
-    if option.key == "keep" and _kind(findings) in ("kind", "k3d") and _registry_unchecked(findings):
-        return (
-            f"tilt_option.json already sets default_registry to {option.default_registry}. The wizard could not "
-            "check the cluster's registry, so it keeps that value."
-        )
-    if option.key == "keep":
-        return f"tilt_option.json already sets default_registry to {option.default_registry}, which suits this cluster."
-    if option.key == "cluster":
-        host = _hosting(findings).host
-        return f"It advertises the registry {host}, so Tilt pushes there and ignores default_registry on this cluster."
-    if option.key == "runtime":
-        caveat = docker_caveat(_kind(findings), findings.docker)
-        sentence = "Tilt builds images straight into its container runtime, so no registry is needed."
-        return f"{sentence} {caveat}" if caveat else sentence
-    if option.key == "kind-load" and _registry_unchecked(findings):
-        return (
-            "Its registry could not be checked, so the wizard offers copying images into its nodes with "
-            "`kind load docker-image`."
-        )
-    if option.key == "kind-load":
-        return "It has no registry, so Tilt copies images into its nodes with `kind load docker-image`."
-    if option.key in ("ecr", "gar", "acr", "docr"):
-        return f"It pulls images from {option.title}, so Tilt pushes there."
-    sentence = "Tilt needs a registry that this machine can push to and the cluster can pull from."
-    if option.key == "team":
-        sentence = f"The Tiltfile sets the team registry {_team_default(findings)}, and Tilt pushes there."
-    note = _needs_registry_note(findings)
-    if note:
-        return f"{note.split('. ')[0].rstrip('.')}. {sentence}"
-    return sentence

@@ -16,6 +16,11 @@ _ACR_HOST = re.compile(r"^(?P<name>[a-zA-Z0-9]{5,50})\.azurecr\.(?:io|cn|us)$")
 DOCR_HOST = "registry.digitalocean.com"
 # Docker's credential lookup key for Docker Hub (docker/cli cli/config/configfile).
 DOCKER_HUB_KEY = "https://index.docker.io/v1/"
+DOCKER_HUB = "docker.io"
+# The domains that image reference parsing (distribution/reference) turns into docker.io.
+DOCKER_HUB_ALIASES = (DOCKER_HUB, "index.docker.io")
+# Every host name of Docker Hub's registry: Docker logs in to all of them with a plain `docker login`.
+DOCKER_HUB_HOSTS = (*DOCKER_HUB_ALIASES, "registry-1.docker.io")
 
 
 def registry_host(registry: str) -> str:
@@ -24,11 +29,14 @@ def registry_host(registry: str) -> str:
     return host.split("/", 1)[0]
 
 
+def is_docker_hub(host: str) -> bool:
+    """Tell whether host[:port], a registry or an `auths` key names Docker Hub."""
+    return registry_host(host).lower() in DOCKER_HUB_HOSTS
+
+
 def docker_config_key(host: str) -> str:
     """Return the key Docker looks up in credHelpers and auths for `host`."""
-    if host.lower() in ("docker.io", "index.docker.io", "registry-1.docker.io", DOCKER_HUB_KEY):
-        return DOCKER_HUB_KEY
-    return host
+    return DOCKER_HUB_KEY if is_docker_hub(host) else host
 
 
 def ecr_region(host: str) -> str | None:
@@ -48,17 +56,31 @@ def acr_name(host: str) -> str | None:
     return match.group("name").lower() if match else None
 
 
+def host_name(host: str) -> str:
+    """Return the lower-case name or address in a registry host such as "[::1]:5000" or "localhost:5000/x"."""
+    authority = registry_host(host).lower()
+    if authority.startswith("["):
+        return authority[1:].split("]", 1)[0]
+    if authority.count(":") > 1:
+        return authority
+    return authority.split(":", 1)[0]
+
+
 def is_loopback(host: str) -> bool:
-    """Tell whether host[:port] names this machine (localhost, 127.0.0.0/8 or ::1)."""
-    name = host.lower()
-    if name.startswith("["):
-        name = name[1:].split("]", 1)[0]
-    elif name.count(":") == 1:
-        name = name.split(":", 1)[0]
+    """Tell whether a registry host names this machine (localhost, 127.0.0.0/8 or ::1)."""
+    name = host_name(host)
     if name == "localhost" or name.endswith(".localhost"):
         return True
     try:
         return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def is_unspecified(host: str) -> bool:
+    """Tell whether a registry host is the listen-on-all address 0.0.0.0 or ::, which is no place to push to."""
+    try:
+        return ipaddress.ip_address(host_name(host)).is_unspecified
     except ValueError:
         return False
 

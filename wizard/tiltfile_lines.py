@@ -7,6 +7,8 @@ import bisect
 from wizard.model import OPTION_FILE, DefaultRegistryCall
 
 _READ_LINE = f"tilt_option = read_json('{OPTION_FILE}', default={{}})"
+# Added only when the team's call sets host_from_cluster or single_name, which a personal registry must not inherit.
+_PERSONAL_LINE = "personal = 'default_registry' in tilt_option"
 _HOST_ARGS = (
     "host_from_cluster=tilt_option.get('host_from_cluster', {host_from_cluster}), "
     "single_name=tilt_option.get('single_name', {single_name})"
@@ -17,19 +19,31 @@ def _starlark_string(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
+def _team_value(value: str | None) -> str:
+    """Return the Starlark default of a team argument, which applies only while tilt_option.json sets no registry."""
+    if not value:
+        return "''"
+    return f"'' if personal else {_starlark_string(value)}"
+
+
 def tiltfile_snippet_lines(call: DefaultRegistryCall | None) -> list[str]:
     """Return the Tiltfile lines that read tilt_option.json, without line endings.
 
     With a literal `default_registry(...)` call, the lines replace it and keep its arguments as
-    the defaults; otherwise they call default_registry only when the file sets a registry.
+    the defaults, but the team's host_from_cluster and single_name apply only while
+    tilt_option.json sets no default_registry. Otherwise the lines call default_registry only
+    when the file sets a registry.
     """
     if call is not None and call.host is not None:
         args = _HOST_ARGS.format(
-            host_from_cluster=_starlark_string(call.host_from_cluster or ""),
-            single_name=_starlark_string(call.single_name or ""),
+            host_from_cluster=_team_value(call.host_from_cluster),
+            single_name=_team_value(call.single_name),
         )
         team = _starlark_string(call.host)
-        return [_READ_LINE, f"default_registry(tilt_option.get('default_registry', {team}), {args})"]
+        registry_line = f"default_registry(tilt_option.get('default_registry', {team}), {args})"
+        if call.host_from_cluster or call.single_name:
+            return [_READ_LINE, _PERSONAL_LINE, registry_line]
+        return [_READ_LINE, registry_line]
 
     args = _HOST_ARGS.format(host_from_cluster="''", single_name="''")
     return [
@@ -144,8 +158,19 @@ def _call_span(text: str, line: int) -> tuple[int, int, str, str] | None:
     return line_start, end, text[line_start:call_index], trailing
 
 
+def split_lines(text: str) -> list[str]:
+    """Split text after each "\\n" only, keeping the line endings.
+
+    str.splitlines also breaks at \\f, \\v, \\x1c-\\x1e, \\x85 and \\u2028, which would shift every
+    line index against _line_starts and the line numbers of the Tiltfile scan.
+    """
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    return lines if lines[-1] else lines[:-1]
+
+
 def _insert_lines(text: str, snippet: list[str], newline: str) -> str:
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)
     index = _insertion_index(text, lines)
 
     head = lines[:index]

@@ -10,8 +10,8 @@ import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
+from wizard.files import json_type_name
 from wizard.model import DockerResult, ProbeWarning
-from wizard.registry_hosts import DOCKER_HUB_KEY, docker_config_key, registry_host  # noqa: F401
 from wizard.text import escape_control_chars
 
 _ECR_WILDCARD = re.compile(r"^\*\.dkr\.ecr(-fips)?\.\*\.")
@@ -34,24 +34,6 @@ def probe_docker(env: Mapping[str, str] | None = None) -> DockerResult:
 
     _read_docker_host(config or {}, config_dir, env, result)
     return result
-
-
-def helper_for_host(docker: DockerResult, host: str) -> str | None:
-    """Return the credential helper suffix Docker uses for `host`, or None for the file's `auths`.
-
-    An exact `credHelpers` key wins, else `credsStore`, as Docker's client decides. `host` may
-    carry a scheme or a path (`https://gcr.io/team`), and Docker Hub names map to Docker's Hub key.
-    """
-    key = credential_key(host)
-    helper = docker.cred_helpers.get(key)
-    if helper:
-        return helper
-    return docker.creds_store or None
-
-
-def credential_key(host: str) -> str:
-    """Return the key Docker stores credentials under for a registry host or reference."""
-    return docker_config_key(registry_host(host))
 
 
 def _config_dir(env: Mapping[str, str]) -> Path:
@@ -117,20 +99,8 @@ def _parse_config(data: bytes) -> tuple[dict | None, str | None]:
         offset = len(text) - len(text.lstrip())
         line = text.count("\n", 0, offset) + 1
         column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-        return None, f"line {line}, column {column} holds a JSON {_json_type(value)}, not an object"
+        return None, f"line {line}, column {column} holds a JSON {json_type_name(value)}, not an object"
     return value, None
-
-
-def _json_type(value: object) -> str:
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, bool):
-        return "boolean"
-    if value is None:
-        return "null"
-    return "number"
 
 
 def _read_credentials(config: dict, result: DockerResult) -> None:

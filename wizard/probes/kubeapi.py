@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from wizard.model import Context
 from wizard.probes.kubecreds import EXEC_TIMEOUT, CredentialError, load_client_certificate, run_exec_plugin
-from wizard.text import escape_control_chars
+from wizard.text import escape_control_chars, strip_userinfo
 
 DEFAULT_TIMEOUT = 2.0
 # Larger bodies are cut off: the probes read one ConfigMap, one Service and one node.
@@ -124,7 +124,7 @@ class KubeClient:
     @property
     def server_url(self) -> str:
         """The server as scheme://host:port, without any user info or path, with control characters escaped."""
-        server = self._target.url if self.setup_error is None else _without_userinfo(self.context.server)
+        server = self._target.url if self.setup_error is None else strip_userinfo(self.context.server)
         return escape_control_chars(server)
 
     def get(self, path: str) -> ApiResult:
@@ -209,13 +209,6 @@ class KubeClient:
             load_client_certificate(self._tls, certificate, key)
 
 
-def get_json(
-    context: Context, path: str, timeout: float = DEFAULT_TIMEOUT, exec_timeout: float = EXEC_TIMEOUT
-) -> ApiResult:
-    """GET one API path with the credentials of `context`, bounded by `timeout` seconds after any exec plugin."""
-    return KubeClient(context, timeout, exec_timeout).get(path)
-
-
 def _parse_server(context: Context) -> _Target:
     server = context.server
     if not server:
@@ -226,15 +219,11 @@ def _parse_server(context: Context) -> _Target:
     except ValueError:
         parts, port = None, None
     if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
-        name, display_server = escape_control_chars(context.name), escape_control_chars(_without_userinfo(server))
+        name, display_server = escape_control_chars(context.name), escape_control_chars(strip_userinfo(server))
         raise _SetupError("config", f'The server URL of context "{name}" is invalid: {display_server}.')
 
     default_port = 443 if parts.scheme == "https" else 80
     return _Target(parts.scheme, parts.hostname, port or default_port, parts.path.rstrip("/"))
-
-
-def _without_userinfo(server: str) -> str:
-    return server.rsplit("@", 1)[-1] if "@" in server else server
 
 
 def _tls_context(cluster: dict) -> ssl.SSLContext:

@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from wizard.model import Context, KubeconfigResult, ProbeWarning
-from wizard.text import escape_control_chars
+from wizard.text import escape_control_chars, strip_userinfo
 
 # Path-valued keys that kubectl resolves against the directory of the file defining the entry.
 CLUSTER_PATH_KEYS = ("certificate-authority",)
@@ -152,7 +152,8 @@ class _Merged:
             cluster=cluster,
             user=user,
             namespace=_text(body.get("namespace")),
-            server=_text(cluster_entry.get("server")),
+            # A server URL may carry user:password@, and Context.server reaches messages and reports.
+            server=strip_userinfo(_text(cluster_entry.get("server"))),
             source=source,
             cluster_entry=cluster_entry,
             user_entry=self.users.get(user, {}),

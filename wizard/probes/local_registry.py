@@ -12,7 +12,7 @@ from wizard.model import ClusterResult, Context, LocalRegistryResult, ProbeWarni
 from wizard.probes.clusters import server_host
 from wizard.probes.kubeapi import ApiResult, Deadline, KubeClient
 from wizard.probes.registry_ping import ping_registry
-from wizard.registry_hosts import is_loopback
+from wizard.registry_hosts import host_name, is_loopback, is_unspecified
 from wizard.text import escape_control_chars
 
 CONFIGMAP_PATH = "/api/v1/namespaces/kube-public/configmaps/local-registry-hosting"
@@ -33,7 +33,7 @@ _MIN_LOOKUP_SECONDS = 0.05
 
 
 def probe_local_registry(context: Context | None, cluster: ClusterResult, timeout: float = 2.0) -> LocalRegistryResult:
-    """Ask the cluster's API which registry it advertises, within `timeout` seconds in all.
+    """Ask the cluster's API which registry it advertises, within `timeout` seconds once credentials are ready.
 
     Sources, first match wins as in Tilt: the kube-public/local-registry-hosting ConfigMap,
     microk8s's registry Service, then the first node's annotations. An exec credential plugin
@@ -87,7 +87,6 @@ def _check_registry_answers(result: LocalRegistryResult, deadline: Deadline) -> 
     if not is_loopback(host) or deadline.remaining() <= 0:
         return
     ping = ping_registry(host, timeout=min(1.0, deadline.remaining()))
-    result.registry_answers = ping.answered
     if not ping.answered:
         result.warnings.append(ProbeWarning(
             "registry-not-answering",
@@ -232,7 +231,6 @@ def _hosting_from_configmap(response: ApiResult, warnings: list[ProbeWarning]) -
 
 def _hosting_from_microk8s(response: ApiResult, result: LocalRegistryResult) -> RegistryHosting | None:
     if response.error == "notfound":
-        result.microk8s_registry_missing = True
         result.warnings.append(
             ProbeWarning(
                 "microk8s-registry-missing",
@@ -295,9 +293,9 @@ def _hosting_from_node(node: dict | None) -> RegistryHosting | None:
 def registry_host_warnings(hosting: RegistryHosting, server: str, timeout: float = 1.0) -> list[ProbeWarning]:
     """Check an advertised registry for hosts that cannot work; the DNS lookup is bounded by `timeout`."""
     warnings = []
-    name = registry_hostname(hosting.host)
+    name = host_name(hosting.host)
 
-    if name in ("0.0.0.0", "::"):
+    if is_unspecified(name):
         warnings.append(
             ProbeWarning(
                 "registry-host-unspecified",
@@ -306,12 +304,13 @@ def registry_host_warnings(hosting: RegistryHosting, server: str, timeout: float
                 "so use localhost with the same port.",
             )
         )
-    elif name and not _is_ip(name) and not _is_local_name(name):
+    elif name and not _is_ip(name) and not is_loopback(name):
         warnings.extend(_lookup_warnings(hosting, name, timeout))
 
     pull_host = hosting.host_from_container_runtime or hosting.host
     server_name = server_host(server)
-    if _is_local_name(registry_hostname(pull_host)) and server_name and not _is_local_server(server_name):
+    pulls_locally = is_loopback(pull_host) or is_unspecified(pull_host)
+    if pulls_locally and server_name and not _is_local_server(server_name):
         warnings.append(
             ProbeWarning(
                 "registry-localhost-remote-cluster",
@@ -323,16 +322,6 @@ def registry_host_warnings(hosting: RegistryHosting, server: str, timeout: float
     return warnings
 
 
-def registry_hostname(host: str) -> str:
-    """Return the lower-case name or address in a registry host such as "[::1]:5000" or "localhost:5000/x"."""
-    authority = host.split("/", 1)[0].strip().lower()
-    if authority.startswith("["):
-        return authority[1:].split("]", 1)[0]
-    if authority.count(":") > 1:
-        return authority
-    return authority.split(":", 1)[0]
-
-
 def _is_ip(name: str) -> bool:
     try:
         ipaddress.ip_address(name)
@@ -341,18 +330,8 @@ def _is_ip(name: str) -> bool:
     return True
 
 
-def _is_local_name(name: str) -> bool:
-    if name == "localhost" or name.endswith(".localhost"):
-        return True
-    try:
-        address = ipaddress.ip_address(name)
-    except ValueError:
-        return False
-    return address.is_loopback or address.is_unspecified
-
-
 def _is_local_server(name: str) -> bool:
-    return _is_local_name(name) or name in _LOCAL_SERVER_NAMES
+    return is_loopback(name) or is_unspecified(name) or name in _LOCAL_SERVER_NAMES
 
 
 def _lookup_warnings(hosting: RegistryHosting, name: str, timeout: float) -> list[ProbeWarning]:

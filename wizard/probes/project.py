@@ -2,30 +2,24 @@
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import stat
 import subprocess
 import tempfile
 from pathlib import Path
 
+from wizard.errors import UnparsableFile, WizardError
+from wizard.files import parse_options, read_text
 from wizard.imageref import has_registry_host
 from wizard.model import OPTION_FILE, OPTION_KEYS, DefaultRegistryCall, ProbeWarning, ProjectResult
 from wizard.probes.gitignore import match_gitignore_text
 from wizard.probes.tiltfile import Call, TiltfileSyntax, scan_tiltfile
+from wizard.registry_hosts import DOCKER_HUB_ALIASES
 from wizard.text import escape_control_chars
 
 TILTFILE = "Tiltfile"
 
 # docker_build_with_restart comes from Tilt's restart_process extension and takes docker_build's arguments.
 BUILD_FUNCTIONS = ("docker_build", "custom_build", "docker_build_with_restart")
-
-_DOCKER_HUB_DOMAINS = ("docker.io", "index.docker.io")
-
-_JSON_TYPES = {
-    list: "array", str: "string", bool: "boolean", int: "number", float: "number", type(None): "null",
-}  # fmt: skip
 
 
 def find_project_dir(start: Path) -> Path:
@@ -34,28 +28,6 @@ def find_project_dir(start: Path) -> Path:
         if (directory / TILTFILE).is_file():
             return directory
     return start
-
-
-class NotRegularFileError(OSError):
-    """A path that exists but is a directory, FIFO, socket or device, so it is not read."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(f"{escape_control_chars(path)} is not a regular file")
-
-
-def read_regular_file(path: Path, errors: str = "strict") -> str:
-    """Read a UTF-8 text file without blocking on a FIFO or device; `errors` is passed to `bytes.decode`.
-
-    Raises FileNotFoundError, NotRegularFileError, another OSError or UnicodeDecodeError.
-    """
-    if not stat.S_ISREG(os.stat(path).st_mode):
-        raise NotRegularFileError(path)
-    # O_NONBLOCK keeps open() from waiting for a writer if the path became a FIFO after the stat.
-    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    with os.fdopen(descriptor, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            raise NotRegularFileError(path)
-        return handle.read().decode("utf-8", errors)
 
 
 def probe_project(directory: Path, timeout: float = 2.0) -> ProjectResult:
@@ -77,8 +49,12 @@ def probe_project(directory: Path, timeout: float = 2.0) -> ProjectResult:
 def _read_tiltfile(result: ProjectResult) -> None:
     path = result.directory / TILTFILE
     try:
-        text = read_regular_file(path)
-    except FileNotFoundError:
+        text = read_text(path)
+    except WizardError as error:
+        result.tiltfile = path
+        result.warnings.append(ProbeWarning("tiltfile-unreadable", escape_control_chars(error.message)))
+        return
+    if text is None:
         directory = escape_control_chars(result.directory)
         result.warnings.append(
             ProbeWarning(
@@ -87,21 +63,22 @@ def _read_tiltfile(result: ProjectResult) -> None:
             )
         )
         return
-    except (OSError, UnicodeDecodeError) as error:
-        result.tiltfile = path
-        result.warnings.append(
-            ProbeWarning("tiltfile-unreadable", f"Cannot read the Tiltfile: {_read_error(path, error)}.")
-        )
-        return
 
     result.tiltfile = path
-    result.tiltfile_text = text
+    read_tiltfile_facts(result, text)
+
+
+def read_tiltfile_facts(result: ProjectResult, text: str) -> TiltfileSyntax:
+    """Fill the images, the tilt_option.json use and the default_registry call of `result` from Tiltfile text.
+
+    Adds the warnings about them to `result` and returns the scan of the text.
+    """
     syntax = scan_tiltfile(text)
-    result.tiltfile_parsed = syntax.parsed_as_python
     result.images = _images(syntax.calls)
     _read_option_use(syntax, result)
     _read_default_registry(syntax.calls, result)
     _warn_about_images(result)
+    return syntax
 
 
 def _images(calls: list[Call]) -> list[str]:
@@ -137,7 +114,6 @@ def _read_option_use(syntax: TiltfileSyntax, result: ProjectResult) -> None:
 
 def _read_default_registry(calls: list[Call], result: ProjectResult) -> None:
     found = [call for call in calls if call.name == "default_registry"]
-    result.default_registry_lines = [call.line for call in found]
     if not found:
         return
 
@@ -188,72 +164,29 @@ def _names_registry_host(image: str) -> bool:
 
     Docker Hub names lose their host in Tilt's renaming, so they are not double-prefixed.
     """
-    return has_registry_host(image) and image.partition("/")[0] not in _DOCKER_HUB_DOMAINS
+    return has_registry_host(image) and image.partition("/")[0] not in DOCKER_HUB_ALIASES
 
 
 # --- tilt_option.json --------------------------------------------------------------------------
 
 
-class _RejectedJSON(ValueError):
-    """Text that Python's json module parses but that the wizard rejects as invalid JSON."""
-
-
-def _reject_constant(name: str) -> float:
-    # Python's json accepts NaN, Infinity and -Infinity, which RFC 8259 does not allow.
-    raise _RejectedJSON(f"{name} is not a JSON value")
-
-
-def _reject_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
-    # RFC 8259 leaves the meaning of repeated keys open, and rewriting the file would keep only one value.
-    seen = set()
-    for key, _ in pairs:
-        if key in seen:
-            raise _RejectedJSON(f'the key "{escape_control_chars(key)}" appears more than once in one object')
-        seen.add(key)
-    return dict(pairs)
-
-
 def _read_option_file(result: ProjectResult) -> None:
+    """Parse tilt_option.json with the reader and parser that build_plan uses, so both agree on it."""
     path = result.option_path
     try:
-        text = read_regular_file(path)
-    except FileNotFoundError:
+        text = read_text(path)
+    except WizardError as error:
+        result.option_error = escape_control_chars(error.message)
+        result.warnings.append(ProbeWarning("option-file-unreadable", result.option_error))
         return
-    except (OSError, UnicodeDecodeError) as error:
-        result.option_error = f"{OPTION_FILE}: cannot be read: {_read_error(path, error)}"
-        result.warnings.append(ProbeWarning("option-file-unreadable", f"{result.option_error}."))
+    if text is None:
         return
 
-    consequence = "Tilt cannot read it, and the wizard will not rewrite it, so fix it first."
     try:
-        value = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_reject_duplicate_keys)
-    except json.JSONDecodeError as error:
-        result.option_error = (
-            f"{OPTION_FILE}: invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
-        )
-    except RecursionError:
-        result.option_error = f"{OPTION_FILE}: invalid JSON: nested too deeply"
-    except _RejectedJSON as error:
-        result.option_error = f"{OPTION_FILE}: invalid JSON: {error}"
-        consequence = "The wizard will not rewrite it, so fix it first."
-    else:
-        if isinstance(value, dict):
-            result.options = value
-            return
-        json_type = _JSON_TYPES.get(type(value), "value")
-        result.option_error = f"{OPTION_FILE}: holds a JSON {json_type}, not an object"
-
-    result.warnings.append(ProbeWarning("option-file-invalid", f"{result.option_error}. {consequence}"))
-
-
-def _read_error(path: Path, error: OSError | UnicodeDecodeError) -> str:
-    """Describe why `path` could not be read, naming the path."""
-    if isinstance(error, NotRegularFileError):
-        return str(error)
-    display_path = escape_control_chars(path)
-    if isinstance(error, UnicodeDecodeError):
-        return f"{display_path}: byte {error.start} is not UTF-8"
-    return f"{display_path}: {error.strerror or error}"
+        result.options = parse_options(text, path)
+    except UnparsableFile as error:
+        result.option_error = escape_control_chars(error.message)
+        result.warnings.append(ProbeWarning("option-file-invalid", result.option_error))
 
 
 # --- .gitignore ---------------------------------------------------------------------------------
@@ -353,7 +286,9 @@ def match_gitignore_file(path: Path, name: str) -> tuple[bool, str | None]:
     A missing, unreadable or non-regular .gitignore ignores nothing.
     """
     try:
-        text = read_regular_file(path, errors="replace")
-    except OSError:
+        text = read_text(path)
+    except WizardError:
+        return False, None
+    if text is None:
         return False, None
     return match_gitignore_text(text, name, path.name)
