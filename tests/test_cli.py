@@ -253,3 +253,51 @@ def test_detect_text_escapes_control_characters(home, project):
     assert result.returncode == 0, result.stderr
     assert "\x1b" not in result.stdout
     assert "dead\\x1b[2J" in result.stdout
+
+
+def test_apply_dry_run_escapes_control_characters(home, project):
+    (project / ".gitignore").write_text("node_modules/\n\x1b]0;owned\x07build/\n")
+    result = run_wizard("apply", "--registry", "ttl.sh/me", "--dry-run", "--project", str(project), home=home)
+    assert result.returncode == 0
+    assert "\x1b" not in result.stdout
+    assert "\x07" not in result.stdout
+    assert "\\x1b]0;owned\\x07build/" in result.stdout
+
+
+def interrupt_on_call(monkeypatch, number):
+    """Make the `number`-th os.replace raise KeyboardInterrupt, as Ctrl-C between two renames would."""
+    import os
+
+    real_replace = os.replace
+    calls = []
+
+    def replace(source, target):
+        calls.append(target)
+        if len(calls) == number:
+            raise KeyboardInterrupt
+        return real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    return calls
+
+
+def test_main_interrupted_apply_writes_nothing(home, project, capsys, monkeypatch):
+    from wizard.cli import main
+
+    (project / ".gitignore").write_text("node_modules/\n")
+    before = {path.name: path.read_bytes() for path in project.iterdir()}
+    calls = interrupt_on_call(monkeypatch, 2)
+    status = main(["apply", "--registry", "ttl.sh/me", "--project", str(project)])
+    assert status == 130
+    assert len(calls) >= 2
+    assert {path.name: path.read_bytes() for path in project.iterdir()} == before
+
+
+def test_main_interrupt_message_goes_to_stderr(home, project, capsys, monkeypatch):
+    from wizard.cli import main
+
+    interrupt_on_call(monkeypatch, 2)
+    main(["apply", "--registry", "ttl.sh/me", "--project", str(project)])
+    output = capsys.readouterr()
+    assert output.err.strip().endswith("No changes were written.")
+    assert "No changes were written." not in output.out

@@ -132,3 +132,79 @@ def test_plain_done_lists_ecr_steps_before_tilt_up(project, capsys):
     assert f"--password-stdin {ECR_HOST}" in done
     assert "--repository-name acme_api" in done
     assert done.index("docker login") < done.index("Next: tilt up")
+
+
+def test_plain_preview_checks_team_default_credentials(home, capsys):
+    from wizard.model import Choice
+    from wizard.plain import print_preview
+    from wizard.recommend import recommend
+    from wizard.tui.examples import UNKNOWN_CONTEXT
+
+    tiltfile = "default_registry('gcr.io/team-shop')\n" + "docker_build('acme/api', 'api')\n"
+    project = write_project(home / "shop", tiltfile=tiltfile)
+    findings = example_findings(project, current=UNKNOWN_CONTEXT, hosting=None)
+    option = next(option for option in recommend(findings) if option.key == "team")
+    print_preview(findings, option, Choice(default_registry=None))
+    output = capsys.readouterr().out
+    assert "Credentials:" in output
+    assert "gcr.io" in output[output.index("Credentials:"):]
+
+
+def test_plain_review_escapes_control_characters(home, capsys):
+    project = write_project(home / "shop", gitignore="node_modules/\n\x1b]0;owned\x07build/\n")
+    run_with_keys(project, ENTER * 2 + "n" + "y" * 3)
+    output = capsys.readouterr().out
+    assert "\x1b" not in output
+    assert "\\x1b]0;owned\\x07build/" in output
+
+
+def test_plain_typed_registry_cleaned_with_notice(project, capsys):
+    findings = example_findings(project, current=EKS_CONTEXT, hosting=None)
+    from wizard.recommend import recommend
+
+    custom = [option.key for option in recommend(findings)].index("custom")
+    keys = ENTER + DOWN * custom + ENTER + "https://registry.corp:5000/me/" + ENTER + "n" + "y" * 3
+    status = run_with_keys(project, keys, findings)
+    output = " ".join(capsys.readouterr().out.split())
+    assert status == 0
+    assert "Removed the leading https://" in output
+    assert json.loads((project / "tilt_option.json").read_text())["default_registry"] == "registry.corp:5000/me"
+
+
+KUBECONFIG = """\
+apiVersion: v1
+kind: Config
+current-context: office
+contexts:
+- name: office
+  context: {cluster: office, user: office}
+clusters:
+- name: office
+  cluster: {server: "https://127.0.0.1:9"}
+users:
+- name: office
+  user: {}
+"""
+
+
+def test_plain_live_recommends_after_cluster_check(project, home, capsys, monkeypatch):
+    import time
+
+    import wizard.probes.local_registry
+    from wizard.model import LocalRegistryResult
+    from wizard.tui.examples import CTLPTL_HOSTING
+
+    def slow_probe(context, cluster, timeout=2.0):
+        time.sleep(0.3)
+        return LocalRegistryResult(reachable=True, hosting=CTLPTL_HOSTING)
+
+    monkeypatch.setattr(wizard.probes.local_registry, "probe_local_registry", slow_probe)
+    kubeconfig = home / ".kube" / "config"
+    kubeconfig.parent.mkdir()
+    kubeconfig.write_text(KUBECONFIG, encoding="utf-8")
+    env = {"HOME": str(home), "KUBECONFIG": str(kubeconfig)}
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+        pipe.send_text(ENTER + CTRL_C)
+        run_plain(project, env)
+    output = capsys.readouterr().out
+    assert "Recommended: Use the cluster's registry (localhost:5001)" in output

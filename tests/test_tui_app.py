@@ -302,7 +302,8 @@ async def test_app_failed_probe_shows_warning_row(project, monkeypatch):
         await pilot.press("enter")
         await pilot.pause()
         rows = app.screen.query_one("#probe-rows", StatusList).rows
-        assert ("fail", "Docker config", "failed: RuntimeError: config exploded") in rows
+        message = "The Docker config check failed unexpectedly: RuntimeError: config exploded"
+        assert ("fail", "Docker config", message) in rows
 
 
 @pilot_test

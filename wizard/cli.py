@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
 
 # Heavy modules (textual, yaml, the probes) are imported inside the commands that need them,
 # so `--help` stays fast.
@@ -13,6 +12,8 @@ from pathlib import Path
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+# The shell's status for a program ended by SIGINT (128 + 2).
+EXIT_INTERRUPTED = 130
 
 DESCRIPTION = (
     "Find the image registry your Kubernetes cluster can pull from, set it up for Tilt, and "
@@ -149,8 +150,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"tilt-registry-wizard: {error.message}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
-        print("No changes were written.")
-        return 130
+        # apply_plan restores every file it already replaced before the interrupt goes on.
+        print("No changes were written.", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader (e.g. `| head`) went away.
         _discard_stdout()

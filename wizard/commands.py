@@ -66,17 +66,16 @@ def detect(args: argparse.Namespace) -> int:
 
 
 def _validated(flag: str, value: str | None) -> str | None:
-    from wizard.imageref import normalize_registry
+    from wizard.steps import clean_registry
 
     if value is None:
         return None
-    try:
-        registry, notices = normalize_registry(value)
-    except InvalidInput as error:
-        raise InvalidInput(f"{flag}: {error.message}") from None
-    for notice in notices:
+    cleaned = clean_registry(value)
+    if cleaned.problem:
+        raise InvalidInput(f"{flag}: {cleaned.problem}")
+    for notice in cleaned.notices:
         print(f"note: {flag}: {notice}", file=sys.stderr)
-    return registry
+    return cleaned.registry
 
 
 def _single_name(value: str | None) -> str | None:

@@ -12,12 +12,10 @@ from pathlib import Path
 
 import questionary
 
-from wizard.errors import InvalidInput, WizardError
+from wizard.errors import WizardError
 from wizard.model import Choice, FileChange, Findings, LocalRegistryResult, Plan, RegistryOption
-from wizard.tui import flow
-from wizard.tui.rows import MARK_TEXT, ProbeState, Row, cluster_rows, project_rows
-
-CREDENTIAL_STATES = {"ok": "ok", "warn": "warn", "none": "info"}
+from wizard import steps
+from wizard.rows import CREDENTIAL_STATES, MARK_TEXT, ProbeState, Row, cluster_rows, project_rows
 # The shell's status for a program ended by SIGINT (128 + 2), used for Ctrl-C and end of input.
 INTERRUPTED = 130
 
@@ -62,7 +60,7 @@ def _wrap(text: str, width: int, indent: str, subsequent: str) -> list[str]:
 def print_step(step: str) -> None:
     """Print a step heading such as "Tilt registry wizard · Step 2 of 5 · Cluster"."""
     print()
-    print(flow.step_title(step))
+    print(steps.step_title(step))
 
 
 def print_rows(rows: list[Row]) -> None:
@@ -87,11 +85,11 @@ def run_plain(
     try:
         return walk_steps(project_dir, env, context_name, findings)
     except Cancelled:
-        print(flow.NOTHING_WRITTEN)
+        print(steps.NOTHING_WRITTEN)
         return 0
     except (Interrupted, KeyboardInterrupt):
         print()
-        print(flow.NOTHING_WRITTEN)
+        print(steps.NOTHING_WRITTEN)
         return INTERRUPTED
 
 
@@ -105,7 +103,7 @@ def walk_steps(project_dir: Path, env: Mapping[str, str] | None, context_name: s
         findings = run_probes(project_dir, env, context_name)
 
     print_step("Project")
-    print(f"  {flow.display_path(project_dir)}")
+    print(f"  {steps.display_path(project_dir)}")
     print_rows(project_rows(findings.project))
 
     findings = cluster_step(findings, env, live)
@@ -128,18 +126,18 @@ def cluster_step(findings: Findings, env: Mapping[str, str] | None, live: bool) 
             findings = switch_context(findings, name, env, live)
     print_rows(cluster_rows(ProbeState(findings)))
     print()
-    say(flow.cluster_summary_text(findings), indent="")
+    say(steps.cluster_summary_text(findings), indent="")
     return findings
 
 
 def switch_context(findings: Findings, name: str, env: Mapping[str, str] | None, live: bool) -> Findings:
     """Return the findings for context `name`; the cluster's registry is asked again when live."""
-    if live:
-        from wizard.probes.runner import run_cluster_probes
+    from wizard.probes.runner import run_cluster_probes, run_classify_probe
 
+    if live:
         kubeconfig, cluster, registry = run_cluster_probes(os.environ if env is None else env, name)
         return replace(findings, kubeconfig=kubeconfig, cluster=cluster, local_registry=registry)
-    _, cluster = flow.classify_context(findings, name, env)
+    _, cluster = run_classify_probe(findings.kubeconfig, name, env)
     return replace(findings, cluster=cluster, local_registry=LocalRegistryResult())
 
 
@@ -151,63 +149,63 @@ def registry_step(findings: Findings) -> Choice:
     options = recommend(findings)
     say(f"Recommended: {options[0].title}")
     say(options[0].reason)
-    choices = [questionary.Choice(flow.option_label(option), value=option.key) for option in options]
+    choices = [questionary.Choice(steps.option_label(option), value=option.key) for option in options]
     key = ask(questionary.select("Where should Tilt push images?", choices=choices, default=options[0].key))
     option = next(option for option in options if option.key == key)
     if not option.recommended:
         say(option.reason)
-    say(flow.writes_sentence(option))
+    say(steps.writes_sentence(option))
 
     typed = ask_registry(option, findings)
     host_from_cluster, single_name = ask_advanced(option)
-    choice = flow.make_choice(option, findings, typed, host_from_cluster, single_name)
+    choice = steps.make_choice(option, findings, typed, host_from_cluster, single_name)
     print_preview(findings, option, choice)
     return choice
 
 
 def ask_registry(option: RegistryOption, findings: Findings) -> str:
     """Ask for the registry when the option needs one typed in; return it cleaned, or ""."""
-    from wizard.imageref import normalize_registry
-
     if not option.needs_input:
         return ""
     text = ask(questionary.text(
         f"Registry (for example {option.placeholder or 'registry.example.com:5000/me'}):",
-        validate=lambda value: flow.typed_registry_problem(option, value) or True,
+        validate=lambda value: steps.typed_registry_problem(option, value) or True,
     ))
-    try:
-        registry, notices = normalize_registry(text)
-    except InvalidInput as error:  # registry_problem accepted it, so this is unexpected
-        say(f"{MARK_TEXT['fail']} {error.message}")
-        raise Cancelled from error
-    for notice in notices:
+    cleaned = steps.clean_registry(text)
+    if cleaned.problem:
+        # The prompt's validator rejects an invalid value, so only a validator bug gets here.
+        say(f"{MARK_TEXT['fail']} {cleaned.problem}")
+        raise Cancelled
+    for notice in cleaned.notices:
         say(f"{MARK_TEXT['info']} {notice}", subsequent="    ")
-    note = flow.ignored_registry_note(findings)
+    note = steps.ignored_registry_note(findings)
     if note:
         say(f"{MARK_TEXT['warn']} {note}", subsequent="    ")
-    return registry
+    return cleaned.registry
 
 
 def ask_advanced(option: RegistryOption) -> tuple[str, str]:
     """Ask for host_from_cluster and single_name when the user wants to set them."""
-    if not flow.offers_advanced(option):
+    if not steps.offers_advanced(option):
         return "", ""
     if not ask(questionary.confirm("Set host_from_cluster or single_name (advanced)?", default=False)):
         return "", ""
     host = ask(questionary.text(
         "host_from_cluster (the registry as the cluster sees it; empty for none):",
-        validate=lambda value: flow.host_from_cluster_problem(value) or True,
+        validate=lambda value: steps.host_from_cluster_problem(value) or True,
     ))
     single_name = ask(questionary.text(
         "single_name (one repository for every image; empty for none):",
-        validate=lambda value: flow.optional_single_name_problem(value) or True,
+        validate=lambda value: steps.optional_single_name_problem(value) or True,
     ))
     return host.strip(), single_name.strip()
 
 
 def print_preview(findings: Findings, option: RegistryOption, choice: Choice) -> None:
     """Print where each image goes and whether Docker can log in to that registry."""
-    from wizard.recommend import credential_status, push_previews
+    from wizard.credentials import credential_status
+    from wizard.next_steps import pushed_registry
+    from wizard.recommend import push_previews
 
     print()
     print("  Images Tilt will push")
@@ -221,8 +219,7 @@ def print_preview(findings: Findings, option: RegistryOption, choice: Choice) ->
     if not pairs:
         say("The wizard found no docker_build images in the Tiltfile.", indent="    ")
 
-    hosting = findings.local_registry.hosting if findings.local_registry else None
-    registry = hosting.host if hosting else choice.default_registry
+    registry = pushed_registry(findings, choice)
     if registry:
         mark, sentence = credential_status(registry, findings.docker)
         say(f"{MARK_TEXT[CREDENTIAL_STATES.get(mark, 'info')]} Credentials: {sentence}", subsequent="    ")
@@ -240,13 +237,13 @@ def review_step(findings: Findings, choice: Choice) -> tuple[Plan, list[FileChan
         plan = build_plan(findings, choice)
     except WizardError as error:
         say(f"{MARK_TEXT['fail']} {error.message}", subsequent="    ")
-        print(flow.NOTHING_WRITTEN)
+        print(steps.NOTHING_WRITTEN)
         return None
     for notice in plan.notices:
         say(f"{MARK_TEXT['info']} {notice}", subsequent="    ")
-    changes = flow.changed_files(plan)
+    changes = steps.changed_files(plan)
     if not changes:
-        say(flow.nothing_to_change_sentence(plan))
+        say(steps.nothing_to_change_sentence(plan))
         return plan, []
 
     left_out = []
@@ -256,9 +253,9 @@ def review_step(findings: Findings, choice: Choice) -> tuple[Plan, list[FileChan
         print(unified_diff(change, findings.project.directory).rstrip("\n"))
         if change.optional and not ask(questionary.confirm(f"Include this change to {change.path.name}?", default=True)):
             left_out.append(change)
-    plan = flow.without_changes(plan, left_out)
-    count = len(flow.changed_files(plan))
-    if count and not ask(questionary.confirm(f"{flow.write_button_label(count)}?", default=True)):
+    plan = steps.without_changes(plan, left_out)
+    count = len(steps.changed_files(plan))
+    if count and not ask(questionary.confirm(f"{steps.write_button_label(count)}?", default=True)):
         raise Cancelled
     return plan, left_out
 
@@ -275,7 +272,7 @@ def done_step(findings: Findings, plan: Plan, left_out: list[FileChange]) -> int
             print(f"{MARK_TEXT['fail']} {error.message}", file=sys.stderr)
             return 1
     print_step("Done")
-    for line in flow.done_lines(written, left_out, findings, plan.choice):
+    for line in steps.done_lines(written, left_out, findings, plan.choice):
         # Commands are printed whole, so they can be copied; sentences are wrapped.
         if line.startswith("  ") or line.startswith("Next: "):
             print(f"  {line}")

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Static
 
-from wizard.tui.rows import MARK_TEXT
+from wizard.rows import MARK_TEXT
 
 # The style only reinforces the text mark, so the state reads without colour.
 MARK_STYLES = {

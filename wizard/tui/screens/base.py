@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from wizard.tui import flow
+from wizard import steps
 from wizard.tui.widgets import NARROW_WIDTH, StepHeader
 
 if TYPE_CHECKING:
@@ -47,15 +47,15 @@ class StepScreen(Screen):
 
     def on_mount(self) -> None:
         self.set_class(self.app.size.width < NARROW_WIDTH, "-narrow")
-        self.title = flow.step_title(self.STEP)
+        self.title = steps.step_title(self.STEP)
         self.update_header()
         self.show_findings()
 
     def update_header(self) -> None:
         """Show the step title, the project directory and the kube context in the header."""
         self.sub_title = self.wizard.subtitle
-        directory = flow.display_path(self.wizard.project_dir)
-        self.query_one(StepHeader).show(flow.step_title(self.STEP), directory, flow.context_label(self.wizard.findings))
+        directory = steps.display_path(self.wizard.project_dir)
+        self.query_one(StepHeader).show(steps.step_title(self.STEP), directory, steps.context_label(self.wizard.findings))
 
     def show_findings(self) -> None:
         """Render the latest findings; called again whenever a probe finishes."""

@@ -9,8 +9,8 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from wizard.model import Findings
-from wizard.tui import flow
-from wizard.tui.rows import ProbeState, cluster_rows
+from wizard import steps
+from wizard.rows import ProbeState, cluster_rows
 from wizard.tui.screens.base import StepScreen
 from wizard.tui.widgets import StatusList
 
@@ -57,7 +57,7 @@ class ClusterScreen(StepScreen):
 
     def show_findings(self) -> None:
         app = self.wizard
-        rows = cluster_rows(ProbeState(app.findings, app.probe_pending, app.probe_errors))
+        rows = cluster_rows(ProbeState(app.findings, app.probe_pending))
         self.query_one("#probe-rows", StatusList).set_rows(rows)
         self._show_contexts()
         self.query_one("#cluster-summary", Static).update(self._summary())
@@ -66,7 +66,7 @@ class ClusterScreen(StepScreen):
         if self.wizard.probe_pending("cluster"):
             return "Reading the kubeconfig…"
         try:
-            return flow.cluster_summary_text(self.wizard.findings)
+            return steps.cluster_summary_text(self.wizard.findings)
         except Exception as exc:  # noqa: BLE001 - a summary bug must not end the wizard
             return f"The cluster summary failed: {type(exc).__name__}"
 

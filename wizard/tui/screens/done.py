@@ -9,8 +9,8 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
-from wizard.model import FileChange
-from wizard.tui import flow
+from wizard.model import FileChange, Findings
+from wizard import steps
 from wizard.tui.screens.base import StepScreen
 from wizard.tui.widgets import StatusList
 
@@ -32,10 +32,10 @@ class DoneScreen(StepScreen):
         self.left_out = left_out
 
     def compose_body(self) -> ComposeResult:
-        rows = [("ok", "Wrote", flow.display_path(path)) for path in self.written]
+        rows = [("ok", "Wrote", steps.display_path(path)) for path in self.written]
         if not self.written:
             rows.append(("ok", "Nothing written", "no file needed a change"))
-        rows += [("info", "Left out", f"{flow.display_path(c.path)} · {c.summary}") for c in self.left_out]
+        rows += [("info", "Left out", f"{steps.display_path(c.path)} · {c.summary}") for c in self.left_out]
         snippet = self._snippet()
         with VerticalScroll(classes="step-body"):
             yield StatusList(rows, label_width=16, id="done-rows")
@@ -44,16 +44,16 @@ class DoneScreen(StepScreen):
                 yield Static(snippet, id="snippet", classes="code", markup=False)
             yield from self._compose_before_tilt_up()
             yield Static("Next", classes="section-title")
-            yield Static(flow.next_command(self.wizard.findings), id="next-command", classes="command", markup=False)
+            yield Static(steps.next_command(self.findings), id="next-command", classes="command", markup=False)
             yield Static("Press enter to exit.", classes="hint")
 
     def _compose_before_tilt_up(self) -> ComposeResult:
-        steps = flow.before_tilt_up(self.wizard.findings, self.wizard.choice)
-        if not steps:
+        commands = steps.before_tilt_up(self.findings, self.wizard.choice)
+        if not commands:
             return
         yield Static("Before tilt up", classes="section-title")
         with Vertical(id="before-tilt-up"):
-            for sentence, command in steps:
+            for sentence, command in commands:
                 if sentence:
                     yield Static(sentence, classes="step-sentence", markup=False)
                 if command:
@@ -64,7 +64,12 @@ class DoneScreen(StepScreen):
             return None
         from wizard.plan import tiltfile_snippet
 
-        return tiltfile_snippet(self.wizard.findings)
+        return tiltfile_snippet(self.findings)
+
+    @property
+    def findings(self) -> Findings:
+        """The findings the write was planned from, since the project is being read again."""
+        return self.wizard.written_findings or self.wizard.findings
 
     def go_next(self) -> None:
         self.app.exit(0)

@@ -6,8 +6,8 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from wizard.tui import flow
-from wizard.tui.rows import project_rows
+from wizard import steps
+from wizard.rows import project_rows
 from wizard.tui.screens.base import StepScreen
 from wizard.tui.widgets import StatusList
 
@@ -31,7 +31,7 @@ class ProjectScreen(StepScreen):
 
     def show_findings(self) -> None:
         project = self.wizard.findings.project
-        self.query_one("#project-dir", Static).update(f"Project  {flow.display_path(self.wizard.project_dir)}")
+        self.query_one("#project-dir", Static).update(f"Project  {steps.display_path(self.wizard.project_dir)}")
         if project is None:
             rows = [("pending", "Project", "checking")]
         else:

@@ -8,17 +8,21 @@ from textual.content import Content
 from textual.widgets import Collapsible, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from wizard.errors import InvalidInput
 from wizard.model import Choice, RegistryOption
-from wizard.tui import flow
-from wizard.tui.next_steps import pushed_registry
+from wizard import steps
+from wizard.next_steps import pushed_registry
+from wizard.rows import CREDENTIAL_STATES
 from wizard.tui.screens.base import StepScreen
 from wizard.tui.widgets import StatusList
 
-CREDENTIAL_STATES = {"ok": "ok", "warn": "warn", "none": "info"}
 FIELD_INPUTS = {"registry": "#registry-input", "host_from_cluster": "#host-from-cluster", "single_name": "#single-name"}
 # The image column of the push preview never takes more than this share of the screen width.
 IMAGE_COLUMN_SHARE = 3
+
+
+def option_signature(options: list[RegistryOption]) -> list[tuple[str, str, bool]]:
+    """Return what the option list shows of each option, to tell whether new findings changed it."""
+    return [(option.key, option.title, option.recommended) for option in options]
 
 
 class RegistryScreen(StepScreen):
@@ -42,6 +46,9 @@ class RegistryScreen(StepScreen):
         super().__init__()
         self.options: list[RegistryOption] = []
         self.problems: dict[str, str] = {}
+        # The highlighted option's key and the options when enter was pressed during a check.
+        # The step continues by itself only if the check's result changed neither.
+        self.waiting: tuple[str, list[tuple[str, str, bool]]] | None = None
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(classes="step-body"):
@@ -77,6 +84,7 @@ class RegistryScreen(StepScreen):
     def action_back(self) -> None:
         if not isinstance(self.focused, Input):
             self.save_form()
+            self.waiting = None
         super().action_back()
 
     def leave_input(self) -> None:
@@ -98,7 +106,7 @@ class RegistryScreen(StepScreen):
         option = self.option
         if option is None:
             return None
-        return flow.make_choice(
+        return steps.make_choice(
             option, self.wizard.findings, self._field("#registry-input"),
             self._field("#host-from-cluster"), self._field("#single-name"),
         )
@@ -113,12 +121,12 @@ class RegistryScreen(StepScreen):
         except Exception as exc:  # noqa: BLE001 - shown in place of the reason
             self.query_one("#reason", Static).update(f"✗ The recommendation failed: {type(exc).__name__}: {exc}")
             return
-        same = [(o.key, o.title, o.recommended) for o in options] == [(o.key, o.title, o.recommended) for o in self.options]
-        if same:
+        if option_signature(options) == option_signature(self.options):
             self.options = options
         else:
             self._set_options(options)
         self.show_option()
+        self.continue_after_wait()
 
     def _set_options(self, options: list[RegistryOption]) -> None:
         option_list = self.query_one("#options", OptionList)
@@ -140,14 +148,17 @@ class RegistryScreen(StepScreen):
         option = self.option
         if option is None:
             return
-        reason = f"{option.reason}\n\n{flow.writes_sentence(option)}"
-        if self.wizard.probe_pending("local_registry") or self.wizard.probe_pending("project"):
+        reason = f"{option.reason}\n\n{steps.writes_sentence(option)}"
+        pending = self.pending_check()
+        if pending and self.waiting:
+            reason += f"\n\n{pending} The wizard continues when it finishes."
+        elif pending:
             reason += "\n\n… still checking; the options may change."
         self.query_one("#reason", Static).update(reason)
         self.query_one("#typed").display = option.needs_input
         if option.needs_input:
             self.query_one("#registry-input", Input).placeholder = option.placeholder or "registry.example.com:5000/me"
-        self.query_one("#advanced").display = flow.offers_advanced(option)
+        self.query_one("#advanced").display = steps.offers_advanced(option)
         self.validate_fields()
         self.show_preview()
 
@@ -156,19 +167,19 @@ class RegistryScreen(StepScreen):
         option = self.option
         if option is None:
             return
-        problems = flow.field_problems(
+        problems = steps.field_problems(
             option, self._field("#registry-input"), self._field("#host-from-cluster"), self._field("#single-name")
         )
         typed = self._field("#registry-input")
         typed_problem = problems.get("registry")
         if not typed_problem:
             rows = [("ok", "Registry", "valid")]
-            rows += [("info", "Cleaned", notice) for notice in flow.registry_notices(typed)]
+            rows += [("info", "Cleaned", notice) for notice in steps.registry_notices(typed)]
         elif typed.strip():
             rows = [("fail", "Registry", typed_problem)]
         else:
             rows = [("info", "Registry", typed_problem)]
-        note = flow.ignored_registry_note(self.wizard.findings) if option.needs_input else None
+        note = steps.ignored_registry_note(self.wizard.findings) if option.needs_input else None
         if note:
             rows.append(("warn", "Ignored", note))
         self.query_one("#registry-message", StatusList).set_rows(rows)
@@ -181,7 +192,8 @@ class RegistryScreen(StepScreen):
 
     def show_preview(self) -> None:
         """Show where each image goes and whether Docker can log in to that registry."""
-        from wizard.recommend import credential_status, push_previews
+        from wizard.credentials import credential_status
+        from wizard.recommend import push_previews
 
         option, choice = self.option, self.current_choice()
         if option is None or choice is None:
@@ -224,13 +236,37 @@ class RegistryScreen(StepScreen):
         self.validate_fields()
         self.show_preview()
 
+    def pending_check(self) -> str | None:
+        """Return what the step waits for before enter may accept an option, or None."""
+        if self.wizard.probe_pending("kubeconfig") or self.wizard.probe_pending("local_registry"):
+            # A registry the cluster advertises changes the recommendation, so accepting one
+            # before the check could write a registry that Tilt then ignores.
+            return "Waiting for the cluster check…"
+        if self.wizard.probe_pending("project"):
+            return "Waiting for the project to be read…"
+        return None
+
+    def continue_after_wait(self) -> None:
+        """Continue once the awaited checks finish, unless their result changed the options or the highlight."""
+        if self.waiting is None or self.pending_check() or not self.is_current:
+            return
+        key, signature = self.waiting
+        self.waiting = None
+        if self.option is not None and self.option.key == key and option_signature(self.options) == signature:
+            self.go_next()
+        else:
+            self.notify("The checks finished and the options changed. Press enter to accept the highlighted one.", timeout=6)
+
     def go_next(self) -> None:
-        """Accept the highlighted option unless a typed field is invalid."""
+        """Accept the highlighted option unless a check still runs or a typed field is invalid."""
         option = self.option
         if option is None:
             return
-        if self.wizard.findings.project is None:
-            self.notify("The project is still being read; press enter again in a moment.", timeout=3)
+        pending = self.pending_check()
+        if pending:
+            self.waiting = (option.key, option_signature(self.options))
+            self.show_option()
+            self.notify(pending, timeout=3)
             return
         self.validate_fields()
         if self.problems:
@@ -251,13 +287,11 @@ class RegistryScreen(StepScreen):
         self.app.push_screen(ReviewScreen())
 
     def _normalize(self, choice: Choice) -> bool:
-        from wizard.imageref import normalize_registry
-
-        try:
-            choice.default_registry, notices = normalize_registry(choice.default_registry or "")
-        except InvalidInput as error:
-            self.notify(error.message, severity="error", timeout=4)
+        cleaned = steps.clean_registry(choice.default_registry or "")
+        if cleaned.problem:
+            self.notify(cleaned.problem, severity="error", timeout=4)
             return False
-        for notice in notices:
+        choice.default_registry = cleaned.registry
+        for notice in cleaned.notices:
             self.notify(notice, timeout=4)
         return True

@@ -8,7 +8,7 @@ from textual.widgets import Button, Label, Static, Switch
 
 from wizard.errors import UnparsableFile, WizardError
 from wizard.model import FileChange, Plan
-from wizard.tui import flow
+from wizard import steps
 from wizard.tui.screens.base import StepScreen
 from wizard.tui.widgets import DiffView, StatusList
 
@@ -16,6 +16,7 @@ from wizard.tui.widgets import DiffView, StatusList
 # The text beside each switch, so its state reads without colour.
 INCLUDED = "included"
 LEFT_OUT = "left out"
+READING_PROJECT = "the project files again, to show what is left to change…"
 
 
 class ReviewScreen(StepScreen):
@@ -45,6 +46,11 @@ class ReviewScreen(StepScreen):
         from wizard.plan import build_plan
 
         self.plan, self.error, self.hint = None, None, ""
+        self.changes = []
+        if self.wizard.probe_pending("project"):
+            # Wait for the project to be read again after a write, because a plan from the old
+            # facts would repeat the write.
+            return
         try:
             self.plan = build_plan(self.wizard.findings, self.wizard.choice)
         except UnparsableFile as error:
@@ -54,11 +60,14 @@ class ReviewScreen(StepScreen):
             # An invalid value that slipped past the registry step; go back and change it.
             self.error = error.message
             self.hint = "Press escape to go back and change the registry. Nothing was written."
-        self.changes = flow.changed_files(self.plan) if self.plan else []
+        self.changes = steps.changed_files(self.plan) if self.plan else []
 
     def compose_body(self) -> ComposeResult:
         self.build()
         with VerticalScroll(classes="step-body", id="review-body"):
+            if self.plan is None and self.error is None:
+                yield StatusList([("pending", "Reading", READING_PROJECT)], label_width=13, id="reading")
+                return
             if self.error:
                 yield StatusList([("fail", "Cannot write", self.error)], label_width=13, id="plan-error", classes="error-panel")
                 yield Static(self.hint, classes="hint")
@@ -70,13 +79,13 @@ class ReviewScreen(StepScreen):
                 )
             yield from self._compose_changes()
             with Horizontal(id="review-actions"):
-                yield Button(flow.write_button_label(len(self.changes)), id="write", variant="primary")
+                yield Button(steps.write_button_label(len(self.changes)), id="write", variant="primary")
 
     def _compose_changes(self) -> ComposeResult:
         from wizard.plan import unified_diff
 
         if not self.changes and self.plan is not None:
-            yield Static(f"✓ {flow.nothing_to_change_sentence(self.plan)}", id="nothing", classes="nothing", markup=False)
+            yield Static(f"✓ {steps.nothing_to_change_sentence(self.plan)}", id="nothing", classes="nothing", markup=False)
         for index, change in enumerate(self.changes):
             with Vertical(classes="change", id=f"change-{index}"):
                 with Horizontal(classes="change-title"):
@@ -94,12 +103,17 @@ class ReviewScreen(StepScreen):
         try:
             return str(change.path.relative_to(self.wizard.project_dir))
         except ValueError:
-            return flow.display_path(change.path)
+            return steps.display_path(change.path)
 
     def on_mount(self) -> None:
         super().on_mount()
-        if self.error is None:
-            self.query_one("#write", Button).focus()
+        self.focus_write()
+
+    def focus_write(self) -> None:
+        """Focus the write button when the plan has one."""
+        buttons = self.query("#write")
+        if buttons:
+            buttons.first(Button).focus()
 
     async def on_screen_resume(self) -> None:
         # Back from Done: the files changed, so compute the plan again.
@@ -114,8 +128,7 @@ class ReviewScreen(StepScreen):
     async def rebuild(self) -> None:
         """Compute the plan again and show it."""
         await self.recompose()
-        if self.error is None:
-            self.query_one("#write", Button).focus()
+        self.focus_write()
 
     def left_out(self) -> list[FileChange]:
         """Return the optional changes whose switch is off."""
@@ -129,7 +142,7 @@ class ReviewScreen(StepScreen):
         self.query_one(f"#state-{index}", Label).update(INCLUDED if event.value else LEFT_OUT)
         self.query_one(f"#change-{index}").set_class(not event.value, "-left-out")
         count = len(self.changes) - len(self.left_out())
-        self.query_one("#write", Button).label = flow.write_button_label(count)
+        self.query_one("#write", Button).label = steps.write_button_label(count)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "write":
@@ -140,11 +153,14 @@ class ReviewScreen(StepScreen):
         """Write the kept changes and move to Done; a failed write stays here with the message."""
         from wizard.files import apply_plan
 
+        if self.plan is None and self.error is None:
+            self.notify("Waiting for the project to be read…", timeout=3)
+            return
         if self.plan is None:
             self.notify("Nothing can be written until the file above is fixed.", severity="error", timeout=4)
             return
         left_out = self.left_out()
-        plan = flow.without_changes(self.plan, left_out)
+        plan = steps.without_changes(self.plan, left_out)
         try:
             written = apply_plan(plan) if not plan.empty else []
         except WizardError as error:

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from wizard import steps
 from wizard.model import OPTION_FILE, OPTION_KEYS, Findings, ProjectResult
-from wizard.tui import flow
+from wizard.probes.runner import PROBE_FAILED, probe_failure
 
 Row = tuple[str, str, str]
 
 # The text mark of each row state; both front ends show it so the state reads without colour.
 MARK_TEXT = {"pending": "…", "ok": "✓", "warn": "!", "fail": "✗", "info": "·"}
+
+# The row state for each mark that credential_status returns.
+CREDENTIAL_STATES = {"ok": "ok", "warn": "warn", "none": "info"}
 
 # Project warnings that the rows above already state in their own words.
 SHOWN_AS_ROWS = ("tiltfile-missing", "tiltfile-ignores-option-file", "option-file-unreadable", "option-file-invalid")
@@ -19,11 +23,10 @@ SHOWN_AS_ROWS = ("tiltfile-missing", "tiltfile-ignores-option-file", "option-fil
 
 @dataclass
 class ProbeState:
-    """The findings so far, which probes are still running, and the failure text of each failed probe."""
+    """The findings so far and which probes are still running; a failed probe shows by its probe-failed warning."""
 
     findings: Findings
     pending: Callable[[str], bool] = lambda probe: False
-    errors: dict[str, str] = field(default_factory=dict)
 
 
 def project_rows(project: ProjectResult) -> list[Row]:
@@ -80,11 +83,12 @@ def kubeconfig_row(state: ProbeState) -> Row:
     if state.pending("kubeconfig"):
         return ("pending", "kubeconfig", "checking")
     kubeconfig = state.findings.kubeconfig
-    if "kubeconfig" in state.errors:
-        return ("fail", "kubeconfig", "failed: " + state.errors["kubeconfig"])
+    failure = probe_failure(kubeconfig)
+    if failure:
+        return ("fail", "kubeconfig", failure)
     if kubeconfig is None or not kubeconfig.contexts:
         return ("warn", "kubeconfig", "no contexts found; Tilt needs a cluster to deploy to")
-    files = ", ".join(flow.display_path(path) for path in kubeconfig.files) or "kubeconfig"
+    files = ", ".join(steps.display_path(path) for path in kubeconfig.files) or "kubeconfig"
     count = len(kubeconfig.contexts)
     return ("ok", "kubeconfig", f"{files}, {count} context{'s' if count != 1 else ''}")
 
@@ -93,6 +97,9 @@ def cluster_row(state: ProbeState) -> Row:
     if state.pending("cluster"):
         return ("pending", "cluster", "checking")
     cluster = state.findings.cluster
+    failure = probe_failure(cluster)
+    if failure:
+        return ("fail", "cluster", failure)
     if cluster is None or cluster.kind == "none":
         return ("warn", "cluster", "no context selected")
     name = f"{cluster.cluster} · " if cluster.cluster and cluster.cluster != cluster.context else ""
@@ -101,11 +108,12 @@ def cluster_row(state: ProbeState) -> Row:
 
 
 def registry_row(state: ProbeState) -> Row:
-    if "local_registry" in state.errors:
-        return ("fail", "cluster registry", "failed: " + state.errors["local_registry"])
     if state.pending("local_registry"):
         return ("pending", "cluster registry", "checking")
     result = state.findings.local_registry
+    failure = probe_failure(result)
+    if failure:
+        return ("fail", "cluster registry", failure)
     if result is None:
         return ("info", "cluster registry", "not checked")
     if result.hosting is not None:
@@ -118,14 +126,15 @@ def registry_row(state: ProbeState) -> Row:
 
 
 def docker_row(state: ProbeState) -> Row:
-    if "docker" in state.errors:
-        return ("fail", "Docker config", "failed: " + state.errors["docker"])
     if state.pending("docker"):
         return ("pending", "Docker config", "checking")
     docker = state.findings.docker
+    failure = probe_failure(docker)
+    if failure:
+        return ("fail", "Docker config", failure)
     if docker is None:
         return ("info", "Docker config", "not checked")
-    where = flow.display_path(docker.config_path) if docker.config_path else "config.json"
+    where = steps.display_path(docker.config_path) if docker.config_path else "config.json"
     helpers = []
     if docker.creds_store:
         helpers.append(f"credsStore {docker.creds_store}")
@@ -148,6 +157,6 @@ def cluster_rows(state: ProbeState) -> list[Row]:
     findings = state.findings
     parts = (findings.kubeconfig, findings.cluster, findings.local_registry, findings.docker)
     warnings = [w for part in parts for w in (getattr(part, "warnings", None) or ())]
-    # Failed probes already show as a ✗ row, and the runner words them as warnings too.
-    rows += [("warn", "warning", w.message) for w in warnings if w.code != "probe-failed"]
+    # A failed probe already shows as the ✗ row above, with the same message.
+    rows += [("warn", "warning", w.message) for w in warnings if w.code != PROBE_FAILED]
     return rows

@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from wizard.model import Choice, FileChange, Findings, KubeconfigResult, Plan, RegistryOption
-from wizard.tui import flow
+import pytest
+
+from wizard import steps
+from wizard.model import (
+    Choice,
+    ClusterResult,
+    DockerResult,
+    FileChange,
+    Findings,
+    KubeconfigResult,
+    Plan,
+    RegistryOption,
+)
+from wizard.probes.runner import failed_warning
+from wizard.rows import ProbeState, cluster_rows, project_rows
 from wizard.tui.examples import EKS_CONTEXT, KIND_CONTEXT, example_findings, write_project
-from wizard.tui.rows import ProbeState, cluster_rows, project_rows
 
 CUSTOM = RegistryOption(key="custom", title="Type a registry", reason="", needs_input=True, placeholder="r.example:5000/me")
 CLUSTER = RegistryOption(key="cluster", title="Use the cluster's registry", reason="")
@@ -15,46 +27,46 @@ RUNTIME = RegistryOption(key="runtime", title="Build into the runtime", reason="
 
 
 def test_step_title_names_product_and_step():
-    assert flow.step_title("Cluster") == "Tilt registry wizard · Step 2 of 5 · Cluster"
+    assert steps.step_title("Cluster") == "Tilt registry wizard · Step 2 of 5 · Cluster"
 
 
 def test_display_path_uses_tilde(home):
-    assert flow.display_path(home / "src" / "shop") == "~/src/shop"
+    assert steps.display_path(home / "src" / "shop") == "~/src/shop"
 
 
 def test_display_path_keeps_other_paths(home):
-    assert flow.display_path(Path("/srv/shop")) == "/srv/shop"
+    assert steps.display_path(Path("/srv/shop")) == "/srv/shop"
 
 
 def test_typed_registry_problem_empty_asks_for_input():
-    assert "r.example:5000/me" in flow.typed_registry_problem(CUSTOM, "  ")
+    assert "r.example:5000/me" in steps.typed_registry_problem(CUSTOM, "  ")
 
 
 def test_typed_registry_problem_accepts_port():
-    assert flow.typed_registry_problem(CUSTOM, "registry.corp:5000/me") is None
+    assert steps.typed_registry_problem(CUSTOM, "registry.corp:5000/me") is None
 
 
 def test_typed_registry_problem_ignored_without_input():
-    assert flow.typed_registry_problem(CLUSTER, "") is None
+    assert steps.typed_registry_problem(CLUSTER, "") is None
 
 
 def test_field_problems_blank_advanced_fields_valid():
-    assert flow.field_problems(CUSTOM, "registry.corp/me", "", "") == {}
+    assert steps.field_problems(CUSTOM, "registry.corp/me", "", "") == {}
 
 
 def test_field_problems_names_each_invalid_field():
-    problems = flow.field_problems(CUSTOM, "registry.corp/me", "bad host", "Team")
+    problems = steps.field_problems(CUSTOM, "registry.corp/me", "bad host", "Team")
     assert set(problems) == {"host_from_cluster", "single_name"}
 
 
 def test_field_problems_skip_advanced_for_runtime():
-    assert flow.field_problems(RUNTIME, "", "bad host", "Team") == {}
+    assert steps.field_problems(RUNTIME, "", "bad host", "Team") == {}
 
 
 def test_make_choice_typed_registry_with_tiltfile_lines(home):
     project = write_project(home / "shop")
     findings = example_findings(project, current=EKS_CONTEXT, hosting=None)
-    choice = flow.make_choice(CUSTOM, findings, " registry.corp/me ", "", "team/dev")
+    choice = steps.make_choice(CUSTOM, findings, " registry.corp/me ", "", "team/dev")
     assert choice.default_registry == "registry.corp/me"
     assert choice.single_name == "team/dev"
     assert choice.add_tiltfile_lines is True
@@ -62,7 +74,7 @@ def test_make_choice_typed_registry_with_tiltfile_lines(home):
 
 def test_make_choice_without_registry_adds_no_tiltfile_lines(home):
     project = write_project(home / "shop")
-    choice = flow.make_choice(CLUSTER, example_findings(project))
+    choice = steps.make_choice(CLUSTER, example_findings(project))
     assert choice.default_registry is None
     assert choice.add_tiltfile_lines is False
 
@@ -71,25 +83,25 @@ def test_without_changes_drops_left_out_and_updates_choice(tmp_path):
     option = FileChange(tmp_path / "tilt_option.json", None, "{}\n", "set default_registry")
     gitignore = FileChange(tmp_path / ".gitignore", None, "x\n", "add entry", optional=True)
     plan = Plan(Choice(default_registry="r.example", add_gitignore_entry=True), [option, gitignore])
-    reduced = flow.without_changes(plan, [gitignore])
+    reduced = steps.without_changes(plan, [gitignore])
     assert reduced.changes == [option]
     assert reduced.choice.add_gitignore_entry is False
 
 
 def test_write_button_label_counts_files():
-    assert [flow.write_button_label(n) for n in (0, 1, 3)] == ["Nothing to change", "Write 1 file", "Write 3 files"]
+    assert [steps.write_button_label(n) for n in (0, 1, 3)] == ["Nothing to change", "Write 1 file", "Write 3 files"]
 
 
 def test_next_command_switches_context_first(home):
     project = write_project(home / "shop")
     findings = example_findings(project, current=EKS_CONTEXT)
     findings.kubeconfig.current = KIND_CONTEXT
-    assert flow.next_command(findings) == "kubectl config use-context eks-dev && tilt up"
+    assert steps.next_command(findings) == "kubectl config use-context eks-dev && tilt up"
 
 
 def test_done_lines_without_writes(home):
     project = write_project(home / "shop")
-    lines = flow.done_lines([], [], example_findings(project))
+    lines = steps.done_lines([], [], example_findings(project))
     assert lines == ["No files needed a change.", "Next: tilt up"]
 
 
@@ -114,8 +126,27 @@ def test_cluster_rows_pending_while_probes_run():
 
 
 def test_cluster_rows_failed_probe_is_fail_row():
-    state = ProbeState(Findings(kubeconfig=KubeconfigResult()), errors={"docker": "OSError: denied"})
-    assert ("fail", "Docker config", "failed: OSError: denied") in cluster_rows(state)
+    warning = failed_warning("docker", OSError("denied"))
+    state = ProbeState(Findings(kubeconfig=KubeconfigResult(), docker=DockerResult(warnings=[warning])))
+    assert ("fail", "Docker config", warning.message) in cluster_rows(state)
+
+
+def test_cluster_rows_failed_probe_not_repeated_as_warning():
+    warning = failed_warning("docker", OSError("denied"))
+    state = ProbeState(Findings(kubeconfig=KubeconfigResult(), docker=DockerResult(warnings=[warning])))
+    assert [row for row in cluster_rows(state) if row[1] == "warning"] == []
+
+
+def test_cluster_rows_failed_kubeconfig_is_fail_row():
+    warning = failed_warning("kubeconfig", ValueError("bad yaml"))
+    state = ProbeState(Findings(kubeconfig=KubeconfigResult(warnings=[warning])))
+    assert ("fail", "kubeconfig", warning.message) in cluster_rows(state)
+
+
+def test_cluster_rows_failed_classify_is_fail_row():
+    warning = failed_warning("cluster", KeyError("server"))
+    state = ProbeState(Findings(kubeconfig=KubeconfigResult(), cluster=ClusterResult(warnings=[warning])))
+    assert ("fail", "cluster", warning.message) in cluster_rows(state)
 
 
 def test_next_command_quotes_context(home):
@@ -125,7 +156,7 @@ def test_next_command_quotes_context(home):
     odd = Context(name="my ctx; echo PWNED", cluster="odd", user="odd", server="https://k8s.example.invalid")
     findings = example_findings(project, current=odd)
     findings.kubeconfig.current = KIND_CONTEXT
-    assert flow.next_command(findings) == "kubectl config use-context 'my ctx; echo PWNED' && tilt up"
+    assert steps.next_command(findings) == "kubectl config use-context 'my ctx; echo PWNED' && tilt up"
 
 
 def test_before_tilt_up_empty_when_logged_in(home):
@@ -134,22 +165,53 @@ def test_before_tilt_up_empty_when_logged_in(home):
     findings.docker.cred_helpers = {"123456789012.dkr.ecr.us-west-2.amazonaws.com": "ecr-login"}
     findings.docker.helpers_on_path = {"ecr-login": True}
     choice = Choice(default_registry="123456789012.dkr.ecr.us-west-2.amazonaws.com", single_name="team/dev")
-    commands = [command for _, command in flow.before_tilt_up(findings, choice) if command]
+    commands = [command for _, command in steps.before_tilt_up(findings, choice) if command]
     assert commands == ["aws ecr create-repository --region us-west-2 --repository-name team/dev"]
 
 
 def test_nothing_to_change_sentence_without_files(tmp_path):
     plan = Plan(Choice(), [FileChange(tmp_path / "tilt_option.json", None, "", "none")])
-    assert flow.nothing_to_change_sentence(plan) == "Nothing to change: this choice needs no file written."
+    assert steps.nothing_to_change_sentence(plan) == "Nothing to change: this choice needs no file written."
 
 
 def test_nothing_to_change_sentence_names_existing_file(tmp_path):
     plan = Plan(Choice(), [FileChange(tmp_path / "tilt_option.json", "{}\n", "{}\n", "none")])
-    assert flow.nothing_to_change_sentence(plan) == "Nothing to change: tilt_option.json already holds this choice."
+    assert steps.nothing_to_change_sentence(plan) == "Nothing to change: tilt_option.json already holds this choice."
 
 
 def test_cluster_summary_text_waits_for_registry(home):
     project = write_project(home / "shop")
     findings = example_findings(project)
     findings.local_registry = None
-    assert flow.cluster_summary_text(findings).startswith("Checking whether the cluster of context kind-dev")
+    assert steps.cluster_summary_text(findings).startswith("Checking whether the cluster of context kind-dev")
+
+
+def test_clean_registry_removes_scheme_with_notice():
+    cleaned = steps.clean_registry(" https://registry.corp:5000/me/ ")
+    assert cleaned.registry == "registry.corp:5000/me"
+    assert len(cleaned.notices) == 2
+    assert cleaned.problem is None
+
+
+def test_clean_registry_invalid_returns_problem():
+    cleaned = steps.clean_registry("registry.corp/Me")
+    assert cleaned.registry is None
+    assert cleaned.problem
+
+
+def test_registry_notices_names_written_value():
+    assert steps.registry_notices("http://localhost:5000")[-1] == "The wizard writes localhost:5000."
+
+
+def test_registry_notices_empty_for_clean_value():
+    assert steps.registry_notices("localhost:5000") == []
+
+
+def test_cli_flag_problem_matches_clean_registry(home):
+    from wizard.commands import _validated
+    from wizard.errors import InvalidInput
+
+    problem = steps.clean_registry("registry.corp/Me").problem
+    with pytest.raises(InvalidInput) as raised:
+        _validated("--registry", "registry.corp/Me")
+    assert raised.value.message == f"--registry: {problem}"

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from wizard.imageref import registry_problem, single_name_problem
+from wizard.errors import InvalidInput
+from wizard.imageref import normalize_registry, single_name_problem
 from wizard.model import Choice, FileChange, Findings, Plan, RegistryOption
-from wizard.tui.next_steps import NEXT_COMMAND, before_tilt_up, next_command  # noqa: F401  (re-exported)
+from wizard.next_steps import before_tilt_up, next_command  # noqa: F401  (re-exported for the front ends)
 
 STEPS = ("Project", "Cluster", "Registry", "Review", "Done")
 PRODUCT = "Tilt registry wizard"
@@ -39,25 +39,13 @@ def context_label(findings: Findings) -> str:
     return "no kube context"
 
 
-def classify_context(findings: Findings, name: str | None, env: Mapping[str, str] | None = None):
-    """Return (context, ClusterResult) for the context called `name` (None: the current one).
-
-    Classifying reads only the kubeconfig entries, so it is fast enough for the UI thread.
-    """
-    from wizard.probes.clusters import classify_cluster
-    from wizard.probes.kubeconfig import select_context
-
-    context = select_context(findings.kubeconfig, name) if findings.kubeconfig else None
-    return context, classify_cluster(context, env)
-
-
 def cluster_summary_text(findings: Findings) -> str:
     """Return the cluster summary, or a sentence saying the registry check still runs.
 
     While the cluster's registry is unknown (`findings.local_registry` is None), any conclusion
     about it could be wrong, so the domain summary waits for the check.
     """
-    from wizard.recommend import cluster_summary
+    from wizard.summary import cluster_summary
 
     cluster = findings.cluster
     if cluster is None:
@@ -82,18 +70,34 @@ def ignored_registry_note(findings: Findings) -> str | None:
     )
 
 
-def registry_notices(typed: str) -> list[str]:
-    """Return the cleanups normalize_registry makes to a typed registry (scheme, trailing /), or []."""
-    from wizard.errors import InvalidInput
-    from wizard.imageref import normalize_registry
+@dataclass(frozen=True)
+class CleanedRegistry:
+    """A typed registry after cleaning: the value to write and its notices, or why it is invalid."""
 
+    registry: str | None
+    notices: list[str] = field(default_factory=list)
+    problem: str | None = None
+
+
+def clean_registry(typed: str) -> CleanedRegistry:
+    """Clean a typed registry (blanks, a URL scheme, a trailing /) and validate it.
+
+    Every front end cleans typed registries here, so the TUI, the plain prompts and the `apply`
+    flags accept, rewrite and reject the same values with the same notices.
+    """
     try:
         registry, notices = normalize_registry(typed)
-    except InvalidInput:
+    except InvalidInput as error:
+        return CleanedRegistry(registry=None, problem=error.message)
+    return CleanedRegistry(registry=registry, notices=notices)
+
+
+def registry_notices(typed: str) -> list[str]:
+    """Return the cleanups made to a typed registry, then the value written, or [] when none or invalid."""
+    cleaned = clean_registry(typed)
+    if cleaned.problem or not cleaned.notices:
         return []
-    if notices:
-        notices.append(f"The wizard writes {registry}.")
-    return notices
+    return [*cleaned.notices, f"The wizard writes {cleaned.registry}."]
 
 
 def option_label(option: RegistryOption) -> str:
@@ -121,14 +125,14 @@ def typed_registry_problem(option: RegistryOption, typed: str) -> str | None:
         return None
     if not typed.strip():
         return "Type a registry, for example " + (option.placeholder or "registry.example.com:5000/me") + "."
-    return registry_problem(typed)
+    return clean_registry(typed).problem
 
 
 def host_from_cluster_problem(text: str) -> str | None:
     """Return why a typed `host_from_cluster` is invalid, or None (blank means not set)."""
     if not text.strip():
         return None
-    problem = registry_problem(text)
+    problem = clean_registry(text).problem
     return f"host_from_cluster: {problem}" if problem else None
 
 
