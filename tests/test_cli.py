@@ -1,6 +1,7 @@
 """The command-line contract: exit statuses, `apply` and `detect` without a cluster."""
 
 import json
+import shutil
 import subprocess
 import sys
 
@@ -301,3 +302,66 @@ def test_main_interrupt_message_goes_to_stderr(home, project, capsys, monkeypatc
     output = capsys.readouterr()
     assert output.err.strip().endswith("No changes were written.")
     assert "No changes were written." not in output.out
+
+
+def test_apply_empty_host_from_cluster_removes_key(home, project):
+    (project / "tilt_option.json").write_text(
+        '{"default_registry": "ttl.sh/me", "host_from_cluster": "reg.example:5000", "single_name": "app"}\n'
+    )
+    result = run_wizard(
+        "apply", "--registry", "ttl.sh/me", "--host-from-cluster", "", "--project", str(project), home=home
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads((project / "tilt_option.json").read_text()) == {"default_registry": "ttl.sh/me", "single_name": "app"}
+
+
+UNEDITABLE_TILTFILES = {
+    "invalid-utf8": (b"docker_build('acme/api', '.')\nx = '\xff'\n", "invalid UTF-8 at byte offset 35"),
+    "syntax-error": (b"docker_build('acme/api', '.')\nif True\n", "expected ':' on line 2"),
+    "two-calls": (b"default_registry('gcr.io/a')\ndefault_registry('gcr.io/b')\n", "on lines 1 and 2"),
+    "computed-call": (b"default_registry(os.environ['REG'])\n", "not a plain string"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(UNEDITABLE_TILTFILES))
+def test_apply_uneditable_tiltfile_writes_nothing(home, project, case):
+    tiltfile, cause = UNEDITABLE_TILTFILES[case]
+    (project / "Tiltfile").write_bytes(tiltfile)
+    result = run_wizard(
+        "apply", "--registry", "ttl.sh/me", "--add-tiltfile-lines", "--project", str(project), home=home
+    )
+    error = result.stderr.strip().splitlines()[-1]
+    assert result.returncode == 1
+    assert error.startswith(f"tilt-registry-wizard: --add-tiltfile-lines: {project / 'Tiltfile'}: ")
+    assert cause in error
+    assert "Nothing was written" in error
+    assert "read_json('tilt_option.json'" in result.stderr
+    assert sorted(path.name for path in project.iterdir()) == ["Tiltfile"]
+    assert (project / "Tiltfile").read_bytes() == tiltfile
+
+
+def test_apply_team_default_prints_no_snippet(home, project):
+    (project / "Tiltfile").write_text("default_registry('gcr.io/team')\ndocker_build('acme/api', '.')\n")
+    result = run_wizard("apply", "--recommended", "--project", str(project), home=home)
+    assert result.returncode == 0, result.stderr
+    assert "read_json(" not in result.stderr
+    assert "does not read tilt_option.json" not in result.stderr
+    assert not (project / "tilt_option.json").exists()
+
+
+GIT = shutil.which("git")
+
+
+@pytest.mark.skipif(GIT is None, reason="git is not installed")
+def test_apply_tracked_option_file_warns(home, project):
+    (project / "tilt_option.json").write_text('{"default_registry": "ttl.sh/old"}\n')
+    env = wizard_env(home, GIT_CEILING_DIRECTORIES=str(project.parent))
+    for command in (["init", "-q"], ["add", "Tiltfile", "tilt_option.json"], ["commit", "-q", "-m", "start"]):
+        subprocess.run(
+            [GIT, "-c", "user.name=Dev", "-c", "user.email=dev@example.com", "-C", str(project), *command],
+            check=True, capture_output=True, env=env, timeout=10,
+        )
+    result = run_wizard("apply", "--registry", "ttl.sh/new", "--project", str(project), home=home)
+    assert result.returncode == 0, result.stderr
+    assert "warning: tilt_option.json is committed to git" in result.stderr
+    assert "git rm --cached tilt_option.json" in result.stderr

@@ -136,3 +136,27 @@ def test_detect_text_shows_gke_registry_template(home, project):
     result = run_wizard("detect", "--project", str(project), home=home)
     assert result.returncode == 0, result.stderr
     assert "europe-west1-docker.pkg.dev/acme/<repository>" in result.stdout
+
+
+def test_apply_recommended_cluster_registry_keeps_option_file(home, project, fake_kube):
+    fake_kube.cluster.hosting = K3D_HOSTING
+    write_kubeconfig(home / ".kube" / "config", fake_kube.url, context="k3d-dev", cluster_name="k3d-dev")
+    option_file = project / "tilt_option.json"
+    option_file.write_text('{"default_registry": "123456789012.dkr.ecr.eu-west-1.amazonaws.com", "single_name": "shop"}\n')
+    before = option_file.read_bytes()
+    result = run_wizard("apply", "--recommended", "--project", str(project), home=home)
+    assert result.returncode == 0, result.stderr
+    assert option_file.read_bytes() == before
+    assert not (project / ".gitignore").exists()
+    assert "tilt_option.json stays as it is" in result.stdout
+    assert "keeps default_registry = 123456789012.dkr.ecr.eu-west-1.amazonaws.com" in result.stderr
+    assert "read_json(" not in result.stderr
+
+
+def test_detect_invalid_advertised_host_is_ignored(home, project, fake_kube):
+    fake_kube.cluster.hosting = 'host: "localhost:5001; rm -rf ~"\n'
+    write_kubeconfig(home / ".kube" / "config", fake_kube.url, context="k3d-dev", cluster_name="k3d-dev")
+    report = detect(home, project)
+    assert report["local_registry"] is None
+    assert "registry-host-invalid" in [warning["code"] for warning in report["warnings"]]
+    assert "rm -rf" not in report["recommendation"]["reason"]

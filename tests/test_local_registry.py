@@ -160,6 +160,59 @@ def test_local_registry_configmap_without_host_falls_through(fake_kube):
     assert codes(result) == ["registry-configmap-no-host"]
 
 
+def test_local_registry_invalid_host_is_no_registry(fake_kube):
+    fake_kube.cluster.hosting = 'host: "localhost:5001; rm -rf ~"\n'
+
+    result = probe_local_registry(ctx(fake_kube.url), cluster())
+
+    assert result.hosting is None
+    assert codes(result) == ["registry-host-invalid"]
+    assert "kube-public/local-registry-hosting advertises host 'localhost:5001; rm -rf ~'" in result.warnings[0].message
+
+
+def test_local_registry_invalid_host_escapes_control_characters(fake_kube):
+    fake_kube.cluster.hosting = 'host: "localhost:5001\\x1b[2J"\n'
+
+    result = probe_local_registry(ctx(fake_kube.url), cluster())
+
+    assert result.hosting is None
+    assert "\x1b" not in result.warnings[0].message
+    assert "'localhost:5001\\x1b[2J'" in result.warnings[0].message
+
+
+@pytest.mark.parametrize("field", ["hostFromContainerRuntime", "hostFromClusterNetwork"])
+def test_local_registry_invalid_secondary_host_dropped(fake_kube, field):
+    fake_kube.cluster.hosting = f'host: "localhost:5001"\n{field}: "kind-registry:5000 && curl x"\n'
+
+    result = probe_local_registry(ctx(fake_kube.url), cluster())
+    hosting = result.hosting
+
+    assert hosting.host == "localhost:5001"
+    assert hosting.host_from_container_runtime is None
+    assert hosting.host_from_cluster_network is None
+    assert codes(result) == ["registry-host-invalid"]
+    assert field in result.warnings[0].message
+
+
+def test_local_registry_url_host_is_invalid(fake_kube):
+    fake_kube.cluster.hosting = 'host: "http://localhost:5001"\n'
+
+    result = probe_local_registry(ctx(fake_kube.url), cluster())
+
+    assert result.hosting is None
+    assert codes(result) == ["registry-host-invalid"]
+
+
+def test_local_registry_invalid_node_annotation(fake_kube):
+    fake_kube.cluster.node_annotations = {"kind.x-k8s.io/registry": "localhost:6000;reboot"}
+
+    result = probe_local_registry(ctx(fake_kube.url), cluster())
+
+    assert result.hosting is None
+    assert codes(result) == ["registry-host-invalid"]
+    assert "node annotation kind.x-k8s.io/registry" in result.warnings[0].message
+
+
 def test_local_registry_microk8s_service(fake_kube):
     fake_kube.cluster.service_node_port = 32000
 

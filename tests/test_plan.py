@@ -272,9 +272,10 @@ def test_build_plan_repeated_default_registry_not_edited(tmp_path):
     plan = build_plan(findings, Choice(default_registry="ttl.sh/a", add_tiltfile_lines=True))
     assert "Tiltfile" not in by_name(plan)
     assert (
-        "The Tiltfile calls default_registry on lines 1 and 3; Tilt fails on the second call. "
-        "Keep one, then run the wizard again."
+        f"The wizard did not change {tmp_path / 'Tiltfile'}, because it calls default_registry on lines 1 and 3, "
+        "and Tilt fails on the second call. Keep one call, then run the wizard again."
     ) in plan.notices
+    assert plan.tiltfile_problem == f"{tmp_path / 'Tiltfile'}: it calls default_registry on lines 1 and 3, and Tilt fails on the second call"
 
 
 def test_build_plan_unparsable_tiltfile_not_edited(tmp_path):
@@ -282,7 +283,60 @@ def test_build_plan_unparsable_tiltfile_not_edited(tmp_path):
     findings = make_findings(tmp_path, tiltfile=tiltfile)
     plan = build_plan(findings, Choice(default_registry="ttl.sh/a", add_tiltfile_lines=True))
     assert "Tiltfile" not in by_name(plan)
-    assert any("could not parse the Tiltfile" in notice for notice in plan.notices)
+    assert any("does not parse (expected ':' on line 2)" in notice for notice in plan.notices)
+    assert plan.tiltfile_problem == f"{tmp_path / 'Tiltfile'}: it does not parse (expected ':' on line 2)"
+    assert plan.tiltfile_snippet.startswith("tilt_option = read_json(")
+
+
+def test_build_plan_invalid_utf8_tiltfile_names_byte(tmp_path):
+    findings = make_findings(tmp_path)
+    (tmp_path / "Tiltfile").write_bytes(b"docker_build('api', '.')\nx = '\xff'\n")
+    plan = build_plan(findings, Choice(default_registry="ttl.sh/a", add_tiltfile_lines=True))
+    assert "Tiltfile" not in by_name(plan)
+    assert plan.tiltfile_problem.endswith("it does not parse (invalid UTF-8 at byte offset 30)")
+
+
+def test_build_plan_computed_call_not_edited(tmp_path):
+    tiltfile = "default_registry(os.environ['REG'])\n"
+    findings = make_findings(tmp_path, tiltfile=tiltfile, call=DefaultRegistryCall(line=1, host=None))
+    plan = build_plan(findings, Choice(default_registry="ttl.sh/a", add_tiltfile_lines=True))
+    assert "Tiltfile" not in by_name(plan)
+    assert "not a plain string" in plan.tiltfile_problem
+    assert not any(notice.startswith("The Tiltfile does not read") for notice in plan.notices)
+
+
+def test_build_plan_editable_tiltfile_has_no_problem(tmp_path):
+    plan = build_plan(make_findings(tmp_path), Choice(default_registry="ttl.sh/a", add_tiltfile_lines=True))
+    assert plan.tiltfile_problem is None
+
+
+# --- choices that write no registry ---
+
+
+def test_build_plan_keep_option_file_is_empty(tmp_path):
+    (tmp_path / "tilt_option.json").write_text('{"default_registry": "ttl.sh/x", "single_name": "dev"}\n')
+    plan = build_plan(make_findings(tmp_path), Choice(keep_option_file=True))
+    assert plan.changes == []
+    assert plan.empty
+
+
+def test_build_plan_keep_option_file_adds_no_gitignore(tmp_path):
+    (tmp_path / "tilt_option.json").write_text('{"default_registry": "ttl.sh/x"}\n')
+    plan = build_plan(make_findings(tmp_path, gitignored=False), Choice(keep_option_file=True))
+    assert ".gitignore" not in by_name(plan)
+
+
+def test_build_plan_without_registry_has_no_snippet(tmp_path):
+    plan = build_plan(make_findings(tmp_path), Choice())
+    assert plan.tiltfile_snippet is None
+    assert not any("does not read tilt_option.json" in notice for notice in plan.notices)
+
+
+def test_build_plan_removal_has_no_snippet(tmp_path):
+    (tmp_path / "tilt_option.json").write_text('{"default_registry": "ttl.sh/x"}\n')
+    plan = build_plan(make_findings(tmp_path, gitignored=True), Choice())
+    assert "tilt_option.json" in by_name(plan)
+    assert plan.tiltfile_snippet is None
 
 
 def test_build_plan_snippet_replaces_call_line(tmp_path):

@@ -137,6 +137,20 @@ def test_project_images_from_fallback(project):
     assert result.images == ["acme/api", "web"]
 
 
+def test_scan_tiltfile_parse_error_names_line():
+    syntax = scan_tiltfile("docker_build('api', '.')\nx = (\n")
+    assert syntax.parse_error == "'(' was never closed on line 2"
+
+
+def test_scan_tiltfile_parse_error_names_invalid_utf8_byte():
+    text = b"# caf\xe9\n".decode("utf-8", "surrogateescape")
+    assert scan_tiltfile(text).parse_error == "invalid UTF-8 at byte offset 5"
+
+
+def test_scan_tiltfile_parsed_text_has_no_parse_error():
+    assert scan_tiltfile("docker_build('api', '.')\n").parse_error is None
+
+
 def test_project_fallback_keeps_escaped_strings(project):
     text = 'docker_build("acme/\\u0061pi", ".")\nx = (\n'
     write(project / "Tiltfile", text)

@@ -262,12 +262,57 @@ def test_recommend_keeps_suitable_current_value():
     assert options[0].single_name == "dev"
 
 
-def test_recommend_current_value_ignored_by_cluster_registry():
+def test_recommend_cluster_registry_keeps_personal_value():
     findings = make("kind", hosting=RegistryHosting(host="localhost:5001"), options={"default_registry": "ttl.sh/x"})
     options = recommend(findings)
-    assert [option.key for option in options] == ["cluster", "keep", "custom"]
-    assert "ttl.sh/x" in options[0].reason
-    assert "removes it" in options[0].reason
+    assert [option.key for option in options] == ["cluster", "custom"]
+    assert options[0].keeps_option_file is True
+    assert "tilt_option.json keeps default_registry = ttl.sh/x for other clusters" in options[0].reason
+    assert "removes" not in options[0].reason
+
+
+def test_recommend_cluster_reason_names_registry_once():
+    hosting = RegistryHosting(host="localhost:5001", source="kube-public/local-registry-hosting")
+    reason = recommend(make("kind", hosting=hosting, options={"default_registry": "ttl.sh/x"}))[0].reason
+    assert reason.count("localhost:5001") == 1
+    assert reason.count("ignores") == 1
+    assert "Nothing needs to be written" not in reason
+
+
+def test_recommend_cluster_reason_without_personal_value():
+    reason = recommend(make("kind", hosting=RegistryHosting(host="localhost:5001")))[0].reason
+    assert "ignores default_registry on this cluster. Nothing needs to be written." in reason
+    assert "keeps default_registry" not in reason
+
+
+@pytest.mark.parametrize("kind", ["docker-desktop", "rancher-desktop", "orbstack", "colima"])
+def test_recommend_runtime_keeps_personal_value(kind):
+    current = {"default_registry": "123456789012.dkr.ecr.eu-west-1.amazonaws.com", "single_name": "dev"}
+    options = recommend(make(kind, runtime="docker://24.0.7", options=current))
+    assert [option.key for option in options] == ["runtime", "custom"]
+    assert options[0].keeps_option_file is True
+    assert "keeps default_registry = 123456789012.dkr.ecr.eu-west-1.amazonaws.com (with its single_name)" in options[0].reason
+
+
+def test_recommend_cluster_still_removes_invalid_value():
+    findings = make("kind", hosting=RegistryHosting(host="localhost:5001"), options={"default_registry": "foo"})
+    option = recommend(findings)[0]
+    assert option.keeps_option_file is False
+    assert "removes it" in option.reason
+
+
+def test_recommend_kind_load_removes_personal_value():
+    options = recommend(make("kind", options={"default_registry": "ttl.sh/x"}))
+    assert options[0].key == "kind-load"
+    assert options[0].keeps_option_file is False
+    assert "instead of copying images" in options[0].reason
+    assert "This choice removes it." in options[0].reason
+
+
+def test_recommend_team_option_does_not_keep_file():
+    options = recommend(make("none", team="gcr.io/team"))
+    assert options[0].key == "team"
+    assert options[0].keeps_option_file is False
 
 
 def test_recommend_keeps_current_ttl_name_instead_of_new_one():

@@ -79,6 +79,32 @@ def test_make_choice_without_registry_adds_no_tiltfile_lines(home):
     assert choice.add_tiltfile_lines is False
 
 
+def test_make_choice_cluster_option_keeps_option_file(home):
+    from wizard.recommend import recommend
+
+    project = write_project(home / "shop", options='{"default_registry": "gcr.io/old-team"}\n')
+    findings = example_findings(project)
+    option = recommend(findings)[0]
+    choice = steps.make_choice(option, findings)
+    assert option.key == "cluster"
+    assert choice.keep_option_file is True
+
+
+def test_make_choice_kind_load_removes_registry(home):
+    from wizard.recommend import recommend
+
+    project = write_project(home / "shop", options='{"default_registry": "gcr.io/old-team"}\n')
+    findings = example_findings(project, hosting=None)
+    option = recommend(findings)[0]
+    assert option.key == "kind-load"
+    assert steps.make_choice(option, findings).keep_option_file is False
+
+
+def test_writes_sentence_for_kept_option_file():
+    option = RegistryOption(key="cluster", title="Use the cluster's registry", reason="", keeps_option_file=True)
+    assert steps.writes_sentence(option) == "Writes nothing: tilt_option.json stays as it is for other clusters."
+
+
 def test_without_changes_drops_left_out_and_updates_choice(tmp_path):
     option = FileChange(tmp_path / "tilt_option.json", None, "{}\n", "set default_registry")
     gitignore = FileChange(tmp_path / ".gitignore", None, "x\n", "add entry", optional=True)

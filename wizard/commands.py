@@ -9,8 +9,8 @@ import os
 import sys
 from pathlib import Path
 
-from wizard.errors import InvalidInput
-from wizard.model import OPTION_FILE, Choice, Findings, RegistryOption
+from wizard.errors import InvalidInput, WizardError
+from wizard.model import OPTION_FILE, OPTION_KEYS, Choice, Findings, RegistryOption
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,8 @@ def detect(args: argparse.Namespace) -> int:
 def _validated(flag: str, value: str | None) -> str | None:
     from wizard.steps import clean_registry
 
-    if value is None:
+    # An empty value means "not set", so that --host-from-cluster '' removes the key.
+    if value is None or not value.strip():
         return None
     cleaned = clean_registry(value)
     if cleaned.problem:
@@ -81,7 +82,7 @@ def _validated(flag: str, value: str | None) -> str | None:
 def _single_name(value: str | None) -> str | None:
     from wizard.imageref import single_name_problem
 
-    if value is None or value == "":
+    if value is None or not value.strip():
         return None
     problem = single_name_problem(value)
     if problem:
@@ -107,10 +108,12 @@ def _choice_from_flags(args: argparse.Namespace, findings: Findings) -> Choice:
     """Turn apply's flags into a Choice; options not given keep their value for the same registry."""
     host_from_cluster = _validated("--host-from-cluster", args.host_from_cluster)
     single_name = _single_name(args.single_name)
+    keep_option_file = False
 
     if args.recommended:
         best = _recommended(findings)
         registry = best.default_registry
+        keep_option_file = best.keeps_option_file
         host_from_cluster = host_from_cluster or best.host_from_cluster
         single_name = single_name or best.single_name
     else:
@@ -123,7 +126,7 @@ def _choice_from_flags(args: argparse.Namespace, findings: Findings) -> Choice:
         )
 
     # Re-running with the same registry keeps the other settings unless a flag names them.
-    # An empty value (--single-name '') removes one.
+    # An empty value (--single-name '' or --host-from-cluster '') removes one.
     current = (findings.project.options if findings.project else None) or {}
     if registry is not None and registry == current.get("default_registry"):
         if args.host_from_cluster is None:
@@ -137,6 +140,7 @@ def _choice_from_flags(args: argparse.Namespace, findings: Findings) -> Choice:
         single_name=single_name,
         add_tiltfile_lines=args.add_tiltfile_lines,
         add_gitignore_entry=not args.no_gitignore,
+        keep_option_file=keep_option_file,
     )
 
 
@@ -149,16 +153,37 @@ def _require_tiltfile(findings: Findings) -> None:
 
 
 def _print_snippet(plan, choice: Choice) -> None:
-    if not plan.tiltfile_snippet or choice.add_tiltfile_lines:
+    if not plan.tiltfile_snippet or (choice.add_tiltfile_lines and plan.tiltfile_problem is None):
         return
+    rerun = "" if choice.add_tiltfile_lines else " (or rerun with --add-tiltfile-lines)"
     line = plan.snippet_replaces_line
     if line:
-        print(f"Replace the default_registry call on line {line} of the Tiltfile with these lines "
-              "(or rerun with --add-tiltfile-lines):", file=sys.stderr)
-    else:
-        print("Add these lines near the top of the Tiltfile (or rerun with --add-tiltfile-lines):",
+        print(f"Replace the default_registry call on line {line} of the Tiltfile with these lines{rerun}:",
               file=sys.stderr)
+    else:
+        print(f"Add these lines near the top of the Tiltfile{rerun}:", file=sys.stderr)
     print(plan.tiltfile_snippet.rstrip("\n"), file=sys.stderr)
+
+
+def _check_tiltfile_edit(plan, choice: Choice) -> None:
+    """Raise before anything is written when --add-tiltfile-lines cannot edit the Tiltfile."""
+    if choice.add_tiltfile_lines and plan.tiltfile_problem:
+        raise WizardError(
+            f"--add-tiltfile-lines: {plan.tiltfile_problem}. Nothing was written. Fix the Tiltfile and run "
+            "apply again, or add the lines printed above by hand."
+        )
+
+
+def _nothing_to_write(findings: Findings, choice: Choice) -> str:
+    current = (findings.project.options if findings.project else None) or {}
+    if choice.keep_option_file and any(current.get(key) for key in OPTION_KEYS):
+        return (
+            f"Nothing to write: {OPTION_FILE} stays as it is for other clusters, because Tilt ignores its "
+            "registry settings on this cluster."
+        )
+    if choice.default_registry is None:
+        return f"Nothing to write: no personal registry is needed, and {OPTION_FILE} holds none."
+    return f"Nothing to change: {OPTION_FILE} already holds this choice."
 
 
 def apply(args: argparse.Namespace) -> int:
@@ -173,6 +198,7 @@ def apply(args: argparse.Namespace) -> int:
     for notice in plan.notices:
         print(f"warning: {notice}", file=sys.stderr)
     _print_snippet(plan, choice)
+    _check_tiltfile_edit(plan, choice)
 
     if args.dry_run:
         for change in plan.changes:
@@ -183,10 +209,7 @@ def apply(args: argparse.Namespace) -> int:
         return EXIT_OK
 
     if plan.empty:
-        if choice.default_registry is None:
-            print(f"Nothing to write: no personal registry is needed, and {OPTION_FILE} holds none.")
-        else:
-            print(f"Nothing to change: {OPTION_FILE} already holds this choice.")
+        print(_nothing_to_write(findings, choice))
         return EXIT_OK
 
     written = apply_plan(plan)

@@ -223,6 +223,9 @@ class RegistryOption:
     recommended: bool = False
     needs_input: bool = False  # the registry must be typed in or completed
     placeholder: str = ""  # example input shown in the text field
+    # Leaves tilt_option.json as it is, because Tilt ignores its registry settings on this cluster
+    # and the user still needs them on other clusters.
+    keeps_option_file: bool = False
 
     @property
     def writes_registry(self) -> bool:
@@ -238,6 +241,7 @@ class Choice:
     single_name: str | None = None
     add_tiltfile_lines: bool = False
     add_gitignore_entry: bool = True
+    keep_option_file: bool = False  # write nothing: tilt_option.json and .gitignore stay as they are
 
 
 @dataclass
@@ -265,6 +269,8 @@ class Plan:
     tiltfile_snippet: str | None = None  # lines that read tilt_option.json, when the Tiltfile lacks them
     # The line of the default_registry call that the snippet replaces; None: add the snippet near the top.
     snippet_replaces_line: int | None = None
+    # Why the requested Tiltfile lines could not be added, naming the Tiltfile; None when they were or none were requested.
+    tiltfile_problem: str | None = None
 
     @property
     def empty(self) -> bool:

@@ -10,7 +10,16 @@ from pathlib import Path
 from wizard.errors import InvalidInput, UnparsableFile, WizardError
 from wizard.files import add_gitignore_entry, merge_options, parse_options, read_text
 from wizard.imageref import registry_problem, single_name_problem
-from wizard.model import OPTION_FILE, OPTION_KEYS, Choice, FileChange, Findings, Plan, ProjectResult
+from wizard.model import (
+    OPTION_FILE,
+    OPTION_KEYS,
+    Choice,
+    DefaultRegistryCall,
+    FileChange,
+    Findings,
+    Plan,
+    ProjectResult,
+)
 from wizard.probes.project import read_tiltfile_facts
 from wizard.probes.tiltfile import TiltfileSyntax
 from wizard.text import escape_control_chars
@@ -34,7 +43,9 @@ def build_plan(findings: Findings, choice: Choice) -> Plan:
     Reads tilt_option.json, .gitignore and the Tiltfile from disk, so that apply_plan can tell
     whether they changed since. Whether the Tiltfile reads tilt_option.json, and its
     default_registry call, come from the text read now, so a plan built after an earlier one was
-    applied does not add the lines again. Raises InvalidInput for an invalid registry or
+    applied does not add the lines again. A choice with keep_option_file gives an empty plan.
+    When the requested Tiltfile lines cannot be added, Plan.tiltfile_problem states the reason
+    and a notice tells the user what to do instead. Raises InvalidInput for an invalid registry or
     single_name, and UnparsableFile when a file that would change cannot be parsed.
     """
     project = findings.project
@@ -42,6 +53,9 @@ def build_plan(findings: Findings, choice: Choice) -> Plan:
         raise WizardError("The project directory has not been read yet; wait for the Project step to finish.")
     _validate_choice(choice)
     plan = Plan(choice=choice)
+    if choice.keep_option_file:
+        # Tilt ignores tilt_option.json on this cluster, and the user needs it on other clusters.
+        return plan
 
     option_change = _option_change(project, choice, plan)
     option_path = project.option_path or project.directory / OPTION_FILE
@@ -154,7 +168,8 @@ def _gitignore_change(project: ProjectResult) -> FileChange | None:
 
 def _plan_tiltfile(tiltfile: _Tiltfile, choice: Choice, plan: Plan) -> None:
     facts = tiltfile.facts
-    if facts.reads_option_file:
+    if facts.reads_option_file or not choice.default_registry:
+        # Without a registry in tilt_option.json there is nothing for the Tiltfile to read.
         return
     call = facts.default_registry_call
     plan.tiltfile_snippet = "\n".join(tiltfile_snippet_lines(call)) + "\n"
@@ -162,12 +177,14 @@ def _plan_tiltfile(tiltfile: _Tiltfile, choice: Choice, plan: Plan) -> None:
     if not choice.add_tiltfile_lines or tiltfile.text is None:
         return
 
-    problem = _tiltfile_edit_problem(tiltfile.syntax)
+    cause = _tiltfile_edit_problem(tiltfile.syntax)
     after = tiltfile.text
-    if problem is None:
-        after, problem = add_tiltfile_lines(tiltfile.text, call)
-    if problem:
-        plan.notices.append(problem)
+    if cause is None:
+        after, cause = add_tiltfile_lines(tiltfile.text, call)
+    if cause:
+        path = escape_control_chars(facts.tiltfile)
+        plan.tiltfile_problem = f"{path}: {cause}"
+        plan.notices.append(f"The wizard did not change {path}, because {cause}. {_edit_advice(cause, call)}")
         return
     plan.changes.append(
         FileChange(
@@ -178,20 +195,22 @@ def _plan_tiltfile(tiltfile: _Tiltfile, choice: Choice, plan: Plan) -> None:
 
 
 def _tiltfile_edit_problem(syntax: TiltfileSyntax) -> str | None:
-    """Return why the wizard must not edit this Tiltfile text itself, or None."""
+    """Return why the wizard must not edit this Tiltfile text itself (a clause about the Tiltfile), or None."""
     if not syntax.parsed_as_python:
-        return (
-            "The wizard could not parse the Tiltfile, so it did not change it: "
-            "add the lines below to the Tiltfile by hand."
-        )
+        return f"it does not parse ({escape_control_chars(syntax.parse_error or 'unknown error')})"
     lines = [str(call.line) for call in syntax.calls if call.name == "default_registry"]
     if len(lines) > 1:
         listed = f"{', '.join(lines[:-1])} and {lines[-1]}"
-        return (
-            f"The Tiltfile calls default_registry on lines {listed}; Tilt fails on the second call. "
-            "Keep one, then run the wizard again."
-        )
+        return f"it calls default_registry on lines {listed}, and Tilt fails on the second call"
     return None
+
+
+def _edit_advice(cause: str, call: DefaultRegistryCall | None) -> str:
+    if cause.startswith("it calls default_registry on lines"):
+        return "Keep one call, then run the wizard again."
+    if call is not None:
+        return "Replace that call with the lines below by hand."
+    return "Add the lines below to the Tiltfile by hand."
 
 
 def _add_notices(findings: Findings, project: ProjectResult, choice: Choice, plan: Plan) -> None:
@@ -203,7 +222,7 @@ def _add_notices(findings: Findings, project: ProjectResult, choice: Choice, pla
         plan.notices.append(
             f"No Tiltfile was found in {project.directory}, and Tilt reads {OPTION_FILE} only through Tiltfile code."
         )
-    elif not project.reads_option_file and not adds_lines and any(values.values()):
+    elif not project.reads_option_file and not adds_lines and plan.tiltfile_problem is None and any(values.values()):
         plan.notices.append(
             f"The Tiltfile does not read {OPTION_FILE}, so Tilt ignores the file until the Tiltfile reads it. "
             "Add the lines shown below to the Tiltfile."

@@ -50,13 +50,16 @@ def recommend(findings: Findings) -> list[RegistryOption]:
     Works on partial findings (probes still running): missing parts count as unknown. The ttl.sh
     name depends only on the user and the project directory, so every run offers the same one.
 
-    A default_registry already in tilt_option.json becomes the "keep" option. It comes first
-    only when it still suits the cluster: the cluster advertises no registry of its own, Tilt
-    pushes at all on this cluster, a cloud cluster gets its own provider's registry, and a
-    cluster that runs in containers or elsewhere is not asked to pull from a loopback host. On a
-    kind or k3d cluster whose API could not be asked for its registry, "keep" comes first too.
-    Otherwise the usual recommendation comes first, its reason says what changes, and "keep"
-    follows it.
+    A cluster that advertises a registry, or whose runtime needs no push, gets one option that
+    leaves tilt_option.json as it is: Tilt ignores its registry settings there, and the user
+    still needs them on other clusters. Only an invalid default_registry is removed then.
+
+    Elsewhere, a default_registry already in tilt_option.json becomes the "keep" option. It comes
+    first only when it still suits the cluster. A cloud cluster gets its own provider's registry,
+    kind without a registry is not made to push, and a cluster that runs in containers or
+    elsewhere is not asked to pull from a loopback host. On a kind or k3d cluster whose API could
+    not be asked for its registry, "keep" comes first too. Otherwise the usual recommendation
+    comes first, its reason says what changes, and "keep" follows it.
     """
     options = _options_forcluster_kind(findings)
     options = _with_current(findings, options)
@@ -118,10 +121,12 @@ def _is_docker_runtime(runtime: str | None) -> bool:
 
 def _cluster_option(findings: Findings, hosting: RegistryHosting) -> RegistryOption:
     source = f" in {hosting.source}" if hosting.source else ""
-    reason = (
-        f"The cluster advertises the registry {hosting.host}{source}, so Tilt pushes there and ignores "
-        "default_registry on this cluster. Nothing needs to be written."
-    )
+    advertises = f"The cluster advertises the registry {hosting.host}{source}, so Tilt pushes there"
+    kept_note = _kept_sentence(findings)
+    if kept_note:
+        reason = f"{advertises}. {kept_note}"
+    else:
+        reason = f"{advertises} and ignores default_registry on this cluster. Nothing needs to be written."
     if hosting.host_from_container_runtime:
         reason += (
             f" Tilt pushes to {hosting.host} from this machine and writes "
@@ -133,6 +138,7 @@ def _cluster_option(findings: Findings, hosting: RegistryHosting) -> RegistryOpt
         reason += f" {prefixed[0]} already names a registry host, so Tilt pushes it as {example}."
     return RegistryOption(
         key="cluster", title=f"Use the cluster's registry ({hosting.host})", reason=reason, push=True,
+        keeps_option_file=True,
     )
 
 
@@ -148,6 +154,9 @@ def _runtime_option(findings: Findings) -> RegistryOption:
             f"{KIND_LABELS.get(kind, kind)} runs images from the same container runtime that builds them, "
             "so Tilt builds straight into the cluster's runtime and skips the push. No registry is needed."
         )
+    kept_note = _kept_sentence(findings)
+    if kept_note:
+        reason += " " + kept_note
     runtime = _node_runtime(findings)
     if kind == "docker-desktop" and not _is_docker_runtime(runtime):
         reason += (
@@ -156,7 +165,21 @@ def _runtime_option(findings: Findings) -> RegistryOption:
     caveat = docker_caveat(kind, findings.docker)
     if caveat:
         reason += " " + caveat
-    return RegistryOption(key="runtime", title="Build into the cluster's container runtime", reason=reason, push=False)
+    return RegistryOption(
+        key="runtime", title="Build into the cluster's container runtime", reason=reason, push=False,
+        keeps_option_file=True,
+    )
+
+
+def _kept_sentence(findings: Findings) -> str | None:
+    """Say that tilt_option.json keeps its valid default_registry for other clusters, or return None."""
+    current = _current_options(findings)
+    value = current.get("default_registry")
+    if not isinstance(value, str) or not value or registry_problem(value):
+        return None
+    extras = [key for key in ("host_from_cluster", "single_name") if _string_or_none(current.get(key))]
+    with_extras = f" (with its {' and '.join(extras)})" if extras else ""
+    return f"tilt_option.json keeps default_registry = {value}{with_extras} for other clusters, and Tilt ignores it on this one."
 
 
 def needs_registry_note(findings: Findings) -> str | None:
@@ -240,9 +263,13 @@ def _with_current(findings: Findings, options: list[RegistryOption]) -> list[Reg
         return options
 
     problem = _current_registry_problem(findings, value, options[0])
-    if problem and registry_problem(value):
+    if registry_problem(value):
+        # Tilt rejects an invalid value on every cluster, so even an option that keeps the file removes it.
+        options[0].keeps_option_file = False
         # An invalid value may hold credentials or control characters, so it is shown masked and escaped.
         _note_replacement(options[0], show(mask_credentials(value)), problem)
+        return options
+    if options[0].keeps_option_file:
         return options
 
     reason = f"tilt_option.json already sets default_registry to {value}; keeping it changes nothing."
@@ -283,11 +310,8 @@ def _current_registry_problem(findings: Findings, value: str, usual: RegistryOpt
     problem = registry_problem(value)
     if problem:
         return f"is not valid ({problem.rstrip('.')})"
-    hosting = advertised_registry(findings)
-    if hosting:
-        return f"Tilt ignores on this cluster because the cluster advertises {hosting.host}"
-    if not usual.push:
-        return "this cluster does not need, because Tilt skips the push here"
+    if usual.key == "kind-load":
+        return "makes Tilt push there instead of copying images into the nodes with `kind load`"
     kind = cluster_kind(findings)
     cloud = findings.cluster.cloud if findings.cluster else None
     if kind in CLOUD_KINDS and not fits_cloud_kind(value, kind, cloud):

@@ -111,6 +111,8 @@ def writes_sentence(option: RegistryOption) -> str:
         return "Writes the registry you type as default_registry."
     if option.default_registry:
         return f"Writes default_registry = {option.default_registry}"
+    if option.keeps_option_file:
+        return "Writes nothing: tilt_option.json stays as it is for other clusters."
     return "Writes no registry to tilt_option.json."
 
 
@@ -169,7 +171,8 @@ def make_choice(
     """Build the Choice for an option, the typed registry and the advanced fields.
 
     The Tiltfile lines are proposed when a registry is written and the Tiltfile does not read
-    tilt_option.json; the review step may leave them out.
+    tilt_option.json; the review step may leave them out. An option that keeps tilt_option.json
+    gives a choice that writes nothing.
     """
     project = findings.project
     advanced = offers_advanced(option)
@@ -180,6 +183,7 @@ def make_choice(
         single_name=(single_name.strip() or option.single_name) if advanced else None,
         add_tiltfile_lines=bool(registry and project and project.tiltfile and not project.reads_option_file),
         add_gitignore_entry=True,
+        keep_option_file=option.keeps_option_file,
     )
 
 

@@ -58,22 +58,20 @@ def add_tiltfile_lines(text: str, call: DefaultRegistryCall | None) -> tuple[str
 
     Replaces a literal default_registry call in place, or inserts the lines after the leading
     comment block and load() statements. When the Tiltfile cannot be changed safely, returns the
-    text unchanged and a sentence that says why.
+    text unchanged and a clause about the Tiltfile that gives the reason, such as "its default_registry
+    call on line 3 passes a value that is not a plain string".
     """
     newline = "\r\n" if "\r\n" in text else "\n"
     if call is None:
         return _insert_lines(text, tiltfile_snippet_lines(None), newline), None
     if call.host is None:
-        return text, (
-            f"The Tiltfile calls default_registry on line {call.line} with a value that is not a plain string, "
-            f"so the wizard did not change it: make that call read {OPTION_FILE} as the lines below show."
-        )
+        return text, f"its default_registry call on line {call.line} passes a value that is not a plain string"
 
     span = _call_span(text, call.line)
     if span is None:
         return text, (
-            f"The wizard could not find where the default_registry call on line {call.line} of the Tiltfile ends, "
-            "so it did not change the Tiltfile: replace that call with the lines below."
+            f"the end of its default_registry call on line {call.line} cannot be found, "
+            "or other code shares the call's lines"
         )
     start, end, indent, trailing = span
     lines = [indent + line for line in tiltfile_snippet_lines(call)]

@@ -8,6 +8,8 @@ import threading
 
 import yaml
 
+from wizard.errors import InvalidInput
+from wizard.imageref import normalize_registry, show
 from wizard.model import ClusterResult, Context, LocalRegistryResult, ProbeWarning, RegistryHosting
 from wizard.probes.clusters import server_host
 from wizard.probes.kubeapi import ApiResult, Deadline, KubeClient
@@ -69,6 +71,8 @@ def probe_local_registry(context: Context | None, cluster: ClusterResult, timeou
         result.hosting = _hosting_from_microk8s(responses["service"], result)
     if result.hosting is None:
         result.hosting = _hosting_from_node(node)
+    if result.hosting is not None:
+        result.hosting = validated_hosting(result.hosting, result.warnings)
 
     result.warnings.extend(_request_warnings(responses))
     if result.hosting is not None:
@@ -287,6 +291,47 @@ def _hosting_from_node(node: dict | None) -> RegistryHosting | None:
                 host_from_container_runtime=from_cluster.strip() if isinstance(from_cluster, str) and from_cluster.strip() else None,
                 source=f"node annotation {host_key}",
             )
+    return None
+
+
+def validated_hosting(hosting: RegistryHosting, warnings: list[ProbeWarning]) -> RegistryHosting | None:
+    """Drop every advertised host that is not a valid registry, with a warning for each.
+
+    An invalid `host` leaves no registry at all, because Tilt pushes to `host`. An invalid
+    hostFromContainerRuntime or hostFromClusterNetwork is treated as not set.
+    """
+    fields = (
+        ("host", "host"),
+        ("host_from_container_runtime", "hostFromContainerRuntime"),
+        ("host_from_cluster_network", "hostFromClusterNetwork"),
+    )
+    for attribute, name in fields:
+        value = getattr(hosting, attribute)
+        problem = value and _advertised_host_problem(value)
+        if not problem:
+            continue
+        warnings.append(
+            ProbeWarning(
+                "registry-host-invalid",
+                f"{hosting.source} advertises {name} {show(value)}, which is not a valid registry "
+                f"({problem.rstrip('.')}), so the wizard ignores it. Fix the cluster's registry setup.",
+            )
+        )
+        if attribute == "host":
+            return None
+        setattr(hosting, attribute, None)
+    return hosting
+
+
+def _advertised_host_problem(value: str) -> str | None:
+    """Return why an advertised host is not a registry as Tilt's default_registry takes it, or None."""
+    try:
+        registry, notices = normalize_registry(value)
+    except InvalidInput as error:
+        return error.message
+    # A URL scheme or a trailing / is cleaned up for typed values, but the cluster must advertise the bare host.
+    if registry != value:
+        return notices[0] if notices else "it has surrounding blanks"
     return None
 
 

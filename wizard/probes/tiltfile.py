@@ -44,6 +44,7 @@ class TiltfileSyntax:
     calls: list[Call]
     strings: set[str]
     parsed_as_python: bool
+    parse_error: str | None = None  # why `ast` rejected the text, such as "'(' was never closed on line 3"
 
 
 def is_option_file(path: str | None) -> bool:
@@ -71,13 +72,28 @@ def scan_tiltfile(text: str) -> TiltfileSyntax:
         warnings.simplefilter("ignore")
         try:
             tree = ast.parse(text)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
             syntax = _scan_tokens(text)
+            syntax.parse_error = parse_error_message(error, text)
         else:
             syntax = _scan_ast(tree)
 
     _resolve_load_aliases(syntax.calls)
     return syntax
+
+
+def parse_error_message(error: Exception, text: str) -> str:
+    """Describe why `ast.parse` rejected `text`: the SyntaxError and its line, or the first invalid UTF-8 byte."""
+    if isinstance(error, UnicodeEncodeError):
+        # read_text keeps bytes that are not UTF-8 as surrogates, which ast.parse cannot encode.
+        offset = len(text[: error.start].encode("utf-8", "surrogateescape"))
+        return f"invalid UTF-8 at byte offset {offset}"
+    if isinstance(error, SyntaxError):
+        line = f" on line {error.lineno}" if error.lineno else ""
+        return f"{error.msg}{line}"
+    if isinstance(error, (RecursionError, MemoryError)):
+        return "it is nested too deeply"
+    return str(error)
 
 
 def _resolve_load_aliases(calls: list[Call]) -> None:
