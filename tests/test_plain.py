@@ -71,12 +71,58 @@ def test_plain_typed_registry_validated(project, capsys):
     from wizard.recommend import recommend
 
     custom = [option.key for option in recommend(findings)].index("custom")
-    # An invalid registry is rejected in place; the prompt keeps the text, so erase it and retype.
-    keys = ENTER + DOWN * custom + ENTER + "registry.corp/Me" + ENTER + "\x7f" * 16
+    # An invalid registry is rejected with its problem, and the retry starts empty, so the second
+    # value is typed without erasing the first.
+    keys = ENTER + DOWN * custom + ENTER + "registry.corp/Me" + ENTER
     keys += "registry.corp:5000/me" + ENTER + "n" + "y" * 3
+    status = run_with_keys(project, keys, findings)
+    output = " ".join(capsys.readouterr().out.split())
+    assert status == 0
+    assert "✗ 'registry.corp/Me' has uppercase letters" in output
+    assert json.loads((project / "tilt_option.json").read_text())["default_registry"] == "registry.corp:5000/me"
+
+
+def test_plain_invalid_single_name_retry_starts_empty(project, capsys):
+    findings = example_findings(project, current=EKS_CONTEXT, hosting=None)
+    # Keys: accept the context and ECR, open the advanced fields, leave host_from_cluster empty,
+    # type an invalid single_name and then a valid one, keep both optional changes, write.
+    keys = ENTER * 2 + "y" + ENTER + "Team Dev" + ENTER + "team/dev" + ENTER + "y" * 3
+    status = run_with_keys(project, keys, findings)
+    output = " ".join(capsys.readouterr().out.split())
+    assert status == 0
+    assert "✗ single_name 'Team Dev' contains a space" in output
+    assert json.loads((project / "tilt_option.json").read_text())["single_name"] == "team/dev"
+
+
+def test_plain_empty_registry_asked_again(project, capsys):
+    findings = example_findings(project, current=EKS_CONTEXT, hosting=None)
+    from wizard.recommend import recommend
+
+    custom = [option.key for option in recommend(findings)].index("custom")
+    keys = ENTER + DOWN * custom + ENTER + ENTER + "registry.corp:5000/me" + ENTER + "n" + "y" * 3
     status = run_with_keys(project, keys, findings)
     assert status == 0
     assert json.loads((project / "tilt_option.json").read_text())["default_registry"] == "registry.corp:5000/me"
+
+
+def test_plain_unanswered_cluster_registry_warns(project, capsys):
+    from wizard.model import ProbeWarning
+
+    findings = example_findings(project)
+    findings.local_registry.warnings.append(ProbeWarning(
+        "registry-not-answering", "The cluster's registry localhost:5001 does not answer (connection refused).",
+    ))
+    run_with_keys(project, ENTER + CTRL_C, findings)
+    output = " ".join(capsys.readouterr().out.split())
+    assert "! cluster registry localhost:5001 does not answer" in output
+    assert "✓ cluster registry" not in output
+
+
+def test_plain_kind_load_preview_names_kind_load(project, capsys):
+    run_with_keys(project, ENTER * 2 + CTRL_C, example_findings(project, hosting=None))
+    output = " ".join(capsys.readouterr().out.split())
+    assert "Tilt loads each image into the kind nodes with `kind load docker-image` and pushes nothing." in output
+    assert "cluster runtime" not in output
 
 
 def test_plain_leaves_tiltfile_out(project, capsys):

@@ -6,7 +6,7 @@ import os
 import shutil
 import sys
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,7 +15,8 @@ import questionary
 from wizard.errors import WizardError
 from wizard.model import Choice, FileChange, Findings, LocalRegistryResult, Plan, RegistryOption
 from wizard import steps
-from wizard.rows import CREDENTIAL_STATES, MARK_TEXT, ProbeState, Row, cluster_rows, project_rows
+from wizard.rows import CREDENTIAL_STATES, MARK_TEXT, ProbeState, Row, cluster_rows, no_push_sentence, project_rows
+
 # The shell's status for a program ended by SIGINT (128 + 2), used for Ctrl-C and end of input.
 INTERRUPTED = 130
 
@@ -163,17 +164,33 @@ def registry_step(findings: Findings) -> Choice:
     return choice
 
 
+def ask_until_valid(message: str, problem_of: Callable[[str], str | None]) -> str:
+    """Ask for a line of text until `problem_of` returns None for it, and return that text.
+
+    A rejected value is printed with its problem, and the next prompt starts empty. A questionary
+    `validate` callback would keep the rejected text in the input, so typing again would append to
+    it. The other choice, `default`, could only pre-fill the rejected text, because an invalid
+    value has no cleaned form.
+    """
+    while True:
+        text = ask(questionary.text(message))
+        problem = problem_of(text)
+        if problem is None:
+            return text
+        say(f"{MARK_TEXT['fail']} {problem}", subsequent="    ")
+
+
 def ask_registry(option: RegistryOption, findings: Findings) -> str:
     """Ask for the registry when the option needs one typed in; return it cleaned, or ""."""
     if not option.needs_input:
         return ""
-    text = ask(questionary.text(
+    text = ask_until_valid(
         f"Registry (for example {option.placeholder or 'registry.example.com:5000/me'}):",
-        validate=lambda value: steps.typed_registry_problem(option, value) or True,
-    ))
+        lambda value: steps.typed_registry_problem(option, value),
+    )
     cleaned = steps.clean_registry(text)
     if cleaned.problem:
-        # The prompt's validator rejects an invalid value, so only a validator bug gets here.
+        # ask_until_valid returns only values without a problem, so only a bug in it gets here.
         say(f"{MARK_TEXT['fail']} {cleaned.problem}")
         raise Cancelled
     for notice in cleaned.notices:
@@ -190,14 +207,14 @@ def ask_advanced(option: RegistryOption) -> tuple[str, str]:
         return "", ""
     if not ask(questionary.confirm("Set host_from_cluster or single_name (advanced)?", default=False)):
         return "", ""
-    host = ask(questionary.text(
+    host = ask_until_valid(
         "host_from_cluster (the registry as the cluster sees it; empty for none):",
-        validate=lambda value: steps.host_from_cluster_problem(value) or True,
-    ))
-    single_name = ask(questionary.text(
+        steps.host_from_cluster_problem,
+    )
+    single_name = ask_until_valid(
         "single_name (one repository for every image; empty for none):",
-        validate=lambda value: steps.optional_single_name_problem(value) or True,
-    ))
+        steps.optional_single_name_problem,
+    )
     return host.strip(), single_name.strip()
 
 
@@ -210,7 +227,7 @@ def print_preview(findings: Findings, option: RegistryOption, choice: Choice) ->
     print()
     print("  Images Tilt will push")
     if not option.push:
-        say("Tilt builds into the cluster runtime; nothing is pushed.", indent="    ")
+        say(f"{no_push_sentence(option)}.", indent="    ")
         return
     pairs = push_previews(findings, choice.default_registry, choice.single_name)
     width = max((len(image) for image, _ in pairs), default=0)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from wizard import steps
-from wizard.model import OPTION_FILE, OPTION_KEYS, Findings, ProjectResult
+from wizard.model import OPTION_FILE, OPTION_KEYS, Findings, ProjectResult, RegistryOption
 from wizard.probes.runner import PROBE_FAILED, probe_failure
 
 Row = tuple[str, str, str]
@@ -19,6 +19,16 @@ CREDENTIAL_STATES = {"ok": "ok", "warn": "warn", "none": "info"}
 
 # Project warnings that the rows above already state in their own words.
 SHOWN_AS_ROWS = ("tiltfile-missing", "tiltfile-ignores-option-file", "option-file-unreadable", "option-file-invalid")
+
+# Local-registry warnings that mean the advertised registry cannot be used as it is, each with
+# the short reason that the registry row shows. The warning row below it shows the full message.
+REGISTRY_PROBLEMS = {
+    "registry-not-answering": "does not answer",
+    "registry-host-invalid": "advertises a value that is not a valid registry",
+    "registry-host-unspecified": "is a listen address, not one to push to",
+    "registry-host-unresolved": "does not resolve",
+    "registry-localhost-remote-cluster": "is this machine's localhost, but the cluster is remote",
+}
 
 
 @dataclass
@@ -76,7 +86,7 @@ def option_file_row(project: ProjectResult) -> Row:
 def gitignore_row(project: ProjectResult) -> Row:
     if project.gitignored:
         return ("ok", ".gitignore", f"{OPTION_FILE} is ignored ({project.gitignore_source or '.gitignore'})")
-    return ("warn", ".gitignore", f"{OPTION_FILE} is not ignored yet; the Review step adds the entry with the file")
+    return ("warn", ".gitignore", f"{OPTION_FILE} is not ignored yet; the Review step adds the entry when it writes the file")
 
 
 def kubeconfig_row(state: ProbeState) -> Row:
@@ -116,8 +126,14 @@ def registry_row(state: ProbeState) -> Row:
         return ("fail", "cluster registry", failure)
     if result is None:
         return ("info", "cluster registry", "not checked")
+    problem = next((REGISTRY_PROBLEMS[w.code] for w in result.warnings if w.code in REGISTRY_PROBLEMS), None)
+    if result.hosting is not None and problem:
+        # The source is left out here because the warning row below names it.
+        return ("warn", "cluster registry", f"{result.hosting.host} {problem}")
     if result.hosting is not None:
         return ("ok", "cluster registry", f"{result.hosting.host} ({result.hosting.source or 'advertised'})")
+    if problem:
+        return ("warn", "cluster registry", f"the cluster {problem}, so the wizard ignores it")
     if result.reachable is False:
         return ("warn", "cluster registry", "the cluster's API did not answer, so its registry is unknown")
     if result.reachable is None:
@@ -160,3 +176,10 @@ def cluster_rows(state: ProbeState) -> list[Row]:
     # A failed probe already shows as the ✗ row above, with the same message.
     rows += [("warn", "warning", w.message) for w in warnings if w.code != PROBE_FAILED]
     return rows
+
+
+def no_push_sentence(option: RegistryOption) -> str:
+    """Return how Tilt gets images to the cluster for an option that pushes nothing."""
+    if option.key == "kind-load":
+        return "Tilt loads each image into the kind nodes with `kind load docker-image` and pushes nothing"
+    return "Tilt builds into the cluster runtime; nothing is pushed"

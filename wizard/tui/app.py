@@ -17,6 +17,10 @@ from wizard.model import Choice, FileChange, Findings, LocalRegistryResult, Regi
 from wizard.probes import runner
 
 
+# The notification for ctrl+c when no text was selected to copy. The help dialog repeats it.
+QUIT_HINT = "Press ctrl+q to quit (nothing is written)"
+
+
 class ProbeFinished(Message):
     """A probe worker finished; the runner has already turned any exception into a warning."""
 
@@ -166,6 +170,16 @@ class WizardApp(App[int]):
 
         if isinstance(self.screen, StepScreen):
             self.push_screen(HelpScreen(self.screen.STEP, self.screen.HELP))
+
+    def action_help_quit(self) -> None:
+        """Tell how to quit when ctrl+c copied no text.
+
+        Textual binds ctrl+c to copy the selected text, and otherwise to this action. Textual's
+        own version names the key bound to its `quit` action, and ctrl+q runs `quit_wizard` here,
+        so without this override ctrl+c would do nothing. ctrl+c does not quit, because some
+        terminals send it for copy.
+        """
+        self.notify(QUIT_HINT, timeout=4)
 
     def action_quit_wizard(self) -> None:
         """Leave at once; files are written only by the review step, so this writes nothing."""

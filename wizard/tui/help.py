@@ -8,6 +8,11 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Markdown
 
+# Keys that work on every step, shown under each step's own help.
+COMMON_KEYS = (
+    "`ctrl+q` quits at once and writes nothing. `ctrl+c` does not quit, because some terminals "
+    "use it to copy: it copies the selected text, or else shows how to quit."
+)
 
 class HelpScreen(ModalScreen[None]):
     """A short help text for the current step; any of escape, ? or enter closes it."""
@@ -42,7 +47,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Markdown(f"## {self.help_title}\n\n{self.help_text}")
+            yield Markdown(f"## {self.help_title}\n\n{self.help_text}\n\n{COMMON_KEYS}")
             yield Button("Close", id="close-help", variant="primary")
 
     def on_mount(self) -> None:

@@ -1,9 +1,9 @@
-"""Reusable widgets: status rows, the step header, a coloured unified diff and the step help dialog."""
+"""Reusable widgets: status rows, the step header, and a coloured unified diff in a sideways-scrolling frame."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, HorizontalScroll, Vertical
 from textual.content import Content
 from textual.widgets import Static
 
@@ -220,3 +220,31 @@ class DiffView(Static):
 
     def __init__(self, diff: str, *, id: str | None = None) -> None:
         super().__init__(diff_content(diff), id=id, markup=False)
+
+
+class DiffScroll(HorizontalScroll):
+    """A sideways-scrolling frame for one DiffView that marks when a diff line is wider than the view.
+
+    While a line is too wide, the frame can take focus (so `←` and `→` scroll it) and its parent
+    has the `-wide-diff` class, which the stylesheet uses to show a scroll hint. A diff that fits
+    takes no focus, so `tab` skips it.
+    """
+
+    DEFAULT_CSS = """
+    DiffScroll {
+        height: auto;
+    }
+    """
+
+    def on_resize(self) -> None:
+        self.check_width()
+
+    def watch_virtual_size(self) -> None:
+        self.check_width()
+
+    def check_width(self) -> None:
+        """Update focusability and the parent's `-wide-diff` class from the current widths."""
+        wide = self.max_scroll_x > 0
+        self.can_focus = wide
+        if self.parent is not None:
+            self.parent.set_class(wide, "-wide-diff")

@@ -11,7 +11,7 @@ from textual.widgets.option_list import Option
 from wizard.model import Choice, RegistryOption
 from wizard import steps
 from wizard.next_steps import pushed_registry
-from wizard.rows import CREDENTIAL_STATES
+from wizard.rows import CREDENTIAL_STATES, no_push_sentence
 from wizard.tui.screens.base import StepScreen
 from wizard.tui.widgets import StatusList
 
@@ -201,7 +201,7 @@ class RegistryScreen(StepScreen):
         registry = pushed_registry(self.wizard.findings, choice)
         images = self.wizard.findings.project.images if self.wizard.findings.project else []
         if not option.push:
-            rows = [("info", "No push", "Tilt builds into the cluster runtime; nothing is pushed")]
+            rows = [("info", "No push", no_push_sentence(option))]
         elif self.problems or registry is None:
             rows = [("pending", "Waiting", "type a valid registry to see where each image goes")]
         elif not images:

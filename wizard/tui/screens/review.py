@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, HorizontalScroll, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Button, Label, Static, Switch
 
 from wizard.errors import UnparsableFile, WizardError
 from wizard.model import FileChange, Plan
 from wizard import steps
 from wizard.tui.screens.base import StepScreen
-from wizard.tui.widgets import DiffView, StatusList
+from wizard.tui.widgets import DiffScroll, DiffView, StatusList
 
 
 # The text beside each switch, so its state reads without colour.
 INCLUDED = "included"
 LEFT_OUT = "left out"
 READING_PROJECT = "the project files again, to show what is left to change…"
+# Shown beside a file's title while one of its diff lines is wider than the view.
+SCROLL_HINT = "→ scroll"
 
 
 class ReviewScreen(StepScreen):
@@ -27,10 +30,12 @@ class ReviewScreen(StepScreen):
         "Each file the wizard would change is shown as a unified diff: `+` lines are added, "
         "`-` lines removed.\n\n"
         "Optional changes (the Tiltfile lines, the `.gitignore` entry) have a switch, and the "
-        "word next to it says whether the change is *included* or *left out*. `tab` moves focus "
-        "to the next switch (`shift+tab` back), and `space` turns the focused switch on or off. "
-        "A left-out change hides its diff. Diff lines never wrap: a line wider than the screen "
-        "scrolls sideways (focus the diff with `tab`, then `←` and `→`).\n\n"
+        "word next to it says whether the change is *included* or *left out*. The write button "
+        "has focus first, `tab` moves to each switch in turn (`shift+tab` back), and `space` "
+        "turns the focused switch on or off. "
+        "A left-out change hides its diff. Diff lines never wrap: when a line is wider than the "
+        "screen, *→ scroll* shows beside the file name, and that diff scrolls sideways (`tab` "
+        "reaches it after the switches, then `←` and `→`).\n\n"
         "`enter` writes the files. `escape` goes back and writes nothing."
     )
 
@@ -93,7 +98,8 @@ class ReviewScreen(StepScreen):
                         yield Switch(value=True, id=f"include-{index}")
                         yield Label(INCLUDED, id=f"state-{index}", classes="switch-state")
                     yield Label(f"{self._relative(change)}  ·  {change.summary}", classes="change-label", markup=False)
-                with HorizontalScroll(classes="diff-scroll"):
+                    yield Label(SCROLL_HINT, classes="scroll-hint", markup=False)
+                with DiffScroll(classes="diff-scroll"):
                     yield DiffView(unified_diff(change, self.wizard.project_dir))
         notices = self.plan.notices if self.plan else []
         if notices:
@@ -108,6 +114,16 @@ class ReviewScreen(StepScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.focus_write()
+
+    @property
+    def focus_chain(self) -> list[Widget]:
+        """The focusable widgets in `tab` order: the write button, the switches, the wide diffs, the page.
+
+        The write button has focus when the step opens, so one `tab` reaches the first switch.
+        """
+        chain = super().focus_chain
+        ordered = [widget for kind in (Button, Switch, DiffScroll) for widget in chain if isinstance(widget, kind)]
+        return ordered + [widget for widget in chain if widget not in ordered]
 
     def focus_write(self) -> None:
         """Focus the write button when the plan has one."""
