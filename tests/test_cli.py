@@ -320,6 +320,10 @@ UNEDITABLE_TILTFILES = {
     "syntax-error": (b"docker_build('acme/api', '.')\nif True\n", "expected ':' on line 2"),
     "two-calls": (b"default_registry('gcr.io/a')\ndefault_registry('gcr.io/b')\n", "on lines 1 and 2"),
     "computed-call": (b"default_registry(os.environ['REG'])\n", "not a plain string"),
+    "call-in-block": (
+        b"if os.getenv('CI'):\n    default_registry('gcr.io/team')\n",
+        "default_registry is called inside a block on line 2; move it to the top level",
+    ),
 }
 
 
@@ -365,3 +369,28 @@ def test_apply_tracked_option_file_warns(home, project):
     assert result.returncode == 0, result.stderr
     assert "warning: tilt_option.json is committed to git" in result.stderr
     assert "git rm --cached tilt_option.json" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["", "   "])
+def test_apply_empty_registry_exits_one(home, project, value):
+    (project / "tilt_option.json").write_text('{"default_registry": "ttl.sh/old"}\n')
+    result = run_wizard("apply", "--registry", value, "--project", str(project), home=home)
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 1
+    assert len(lines) == 1
+    assert lines[0].startswith("tilt-registry-wizard: --registry: the value is empty; pass a registry such as")
+    assert json.loads((project / "tilt_option.json").read_text()) == {"default_registry": "ttl.sh/old"}
+
+
+def test_apply_computed_call_snippet_team(home, project):
+    (project / "Tiltfile").write_text("REG = os.getenv('REG', 'gcr.io/team')\ndefault_registry(REG)\n")
+    result = run_wizard("apply", "--registry", "ttl.sh/me", "--project", str(project), home=home)
+    assert result.returncode == 0, result.stderr
+    assert "default_registry(tilt_option.get('default_registry', REG), " in result.stderr
+
+
+def test_apply_registry_token_masked(home, project):
+    result = run_wizard("apply", "--registry", "registry.corp/team?token=s3cret", "--project", str(project), home=home)
+    assert result.returncode == 1
+    assert "s3cret" not in result.stderr
+    assert "?***" in result.stderr

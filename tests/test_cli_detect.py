@@ -160,3 +160,26 @@ def test_detect_invalid_advertised_host_is_ignored(home, project, fake_kube):
     assert report["local_registry"] is None
     assert "registry-host-invalid" in [warning["code"] for warning in report["warnings"]]
     assert "rm -rf" not in report["recommendation"]["reason"]
+
+
+def two_context_kubeconfig(home, server, other):
+    """Write a kubeconfig whose current context is `dev` and that also has the context `other`."""
+    import yaml
+
+    config = home / ".kube" / "config"
+    write_kubeconfig(config, server, context="dev", cluster_name="dev")
+    document = yaml.safe_load(config.read_text())
+    document["clusters"].append({"name": other, "cluster": {"server": server}})
+    document["contexts"].append({"name": other, "context": {"cluster": other, "user": "test-user"}})
+    config.write_text(yaml.safe_dump(document))
+
+
+def test_apply_other_context_next_steps(home, project):
+    server = f"http://127.0.0.1:{closed_port()}"
+    arn = "arn:aws:eks:eu-west-1:123456789012:cluster/shop"
+    two_context_kubeconfig(home, server, arn)
+    result = run_wizard("apply", "--recommended", "--context", arn, "--project", str(project), home=home)
+    assert result.returncode == 0, result.stderr
+    assert f"Next: kubectl config use-context {arn} && tilt up" in result.stdout
+    assert "Next: tilt up" not in result.stdout
+    assert "aws ecr create-repository --region eu-west-1 --repository-name acme_api" in result.stdout

@@ -12,7 +12,7 @@ from wizard import files
 from wizard.errors import UnparsableFile, WizardError
 from wizard.files import add_gitignore_entry, apply_plan, atomic_write, json_type_name, merge_options
 from wizard.model import Choice, DefaultRegistryCall, FileChange, Plan
-from wizard.tiltfile_lines import add_tiltfile_lines, tiltfile_snippet_lines
+from wizard.tiltfile_lines import add_tiltfile_lines, option_variable, snippet_lines_for, tiltfile_snippet_lines
 
 
 def test_atomic_write_creates_file(tmp_path):
@@ -217,12 +217,67 @@ def test_snippet_without_call_skips_empty_file():
     assert run_snippet(tiltfile_snippet_lines(None), None) == []
 
 
-def test_add_tiltfile_lines_keeps_indent_and_crlf():
-    text = "if True:\r\n    default_registry('a.io/b')\r\n"
+def test_add_tiltfile_lines_keeps_crlf():
+    text = "x = 1\r\ndefault_registry('a.io/b')\r\n"
     after, _ = add_tiltfile_lines(text, DefaultRegistryCall(line=2, host="a.io/b"))
-    assert after.startswith("if True:\r\n    tilt_option = read_json(")
-    assert "\r\n    default_registry(tilt_option.get('default_registry', 'a.io/b')" in after
+    assert after.startswith("x = 1\r\ntilt_option = read_json(")
+    assert "\r\ndefault_registry(tilt_option.get('default_registry', 'a.io/b')" in after
     assert after.endswith("))\r\n")
+
+
+def test_add_tiltfile_lines_call_in_block():
+    text = "if os.getenv('CI'):\n    default_registry('a.io/b')\n"
+    after, problem = add_tiltfile_lines(text, DefaultRegistryCall(line=2, host="a.io/b"))
+    assert after == text
+    assert problem == "default_registry is called inside a block on line 2; move it to the top level"
+
+
+def test_add_tiltfile_lines_one_line_block():
+    text = "if CI: default_registry('a.io/b')\n"
+    _, problem = add_tiltfile_lines(text, DefaultRegistryCall(line=1, host="a.io/b"))
+    assert problem == "default_registry is called inside a block on line 1; move it to the top level"
+
+
+def test_add_tiltfile_lines_unparsable_block():
+    text = "if CI:\n    default_registry('a.io/b')\nx = (\n"
+    _, problem = add_tiltfile_lines(text, DefaultRegistryCall(line=2, host="a.io/b"))
+    assert problem == "default_registry is called inside a block on line 2; move it to the top level"
+
+
+def test_add_tiltfile_lines_used_variable():
+    text = "tilt_option = 'dev'\ndefault_registry('a.io/b')\nprint(tilt_option)\n"
+    after, _ = add_tiltfile_lines(text, DefaultRegistryCall(line=2, host="a.io/b"))
+    assert after.startswith("tilt_option = 'dev'\ntilt_option_json = read_json(")
+    assert "default_registry(tilt_option_json.get('default_registry', 'a.io/b')" in after
+    assert after.count("tilt_option =") == 1
+
+
+def test_option_variable_skips_every_used_name():
+    text = "tilt_option = 1\ndef tilt_option_json():\n    pass\n"
+    assert option_variable(text) == "personal_registry_settings"
+
+
+def test_option_variable_ignores_names_in_strings():
+    assert option_variable("print('tilt_option')\n") == "tilt_option"
+
+
+def test_option_variable_inserted_lines():
+    text = "tilt_option = 'x'\n"
+    after, _ = add_tiltfile_lines(text, None)
+    assert "tilt_option_json = read_json(" in after
+    assert "if tilt_option_json.get('default_registry'):" in after
+
+
+def test_snippet_computed_host_expression():
+    text = "REG = os.getenv('REG', 'gcr.io/team')\ndefault_registry(REG)\n"
+    lines = snippet_lines_for(text, DefaultRegistryCall(line=2, host=None))
+    assert lines[-1].startswith("default_registry(tilt_option.get('default_registry', REG), ")
+
+
+def test_snippet_computed_host_runs():
+    text = "default_registry('gcr.io/' + 'team')\n"
+    lines = snippet_lines_for(text, DefaultRegistryCall(line=1, host=None))
+    assert run_snippet(lines, None) == [("gcr.io/team", "", "")]
 
 
 def test_add_tiltfile_lines_call_sharing_line_is_left_alone():

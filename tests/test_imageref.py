@@ -10,6 +10,7 @@ from wizard.imageref import (
     normalize_registry,
     push_reference,
     registry_problem,
+    show,
     single_name_problem,
     split_domain,
 )
@@ -332,3 +333,23 @@ def test_single_name_problem_blanks_and_control(name, reason):
 
 def test_single_name_problem_overlong_says_length():
     assert single_name_problem("a" * 300) == "single_name is 300 characters long; the maximum is 255."
+
+
+def test_show_masks_query_token():
+    assert show("registry.corp/team?token=s3cret") == "'registry.corp/team?***'"
+
+
+def test_show_masks_fragment():
+    assert show("registry.corp/team#s3cret") == "'registry.corp/team#***'"
+
+
+def test_normalize_registry_query_masked():
+    with pytest.raises(InvalidInput) as caught:
+        normalize_registry("registry.corp:5000?token=s3cret")
+    assert "s3cret" not in caught.value.message
+
+
+def test_normalize_registry_tag_masked():
+    with pytest.raises(InvalidInput) as caught:
+        normalize_registry("registry.corp/team:v1#s3cret")
+    assert "s3cret" not in caught.value.message

@@ -458,3 +458,15 @@ def test_recommend_keep_reason_uses_an_before_eks():
     reasons = " ".join(option.reason for option in recommend(findings))
     assert "an EKS cluster" in reasons
     assert "a EKS" not in reasons
+
+
+def test_cluster_summary_keep_unknown_cluster():
+    summary = cluster_summary(make("unknown", options={"default_registry": ECR_HOST}))
+    assert "suits this cluster" not in summary
+    assert "cluster kind is unknown, so the wizard cannot check" in summary
+
+
+def test_recommend_ttl_reason_hexadecimal():
+    ttl = next(option for option in recommend(make("none")) if option.key == "ttl")
+    assert "8 hexadecimal characters" in ttl.reason
+    assert "digits" not in ttl.reason

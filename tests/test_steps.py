@@ -72,6 +72,24 @@ def test_make_choice_typed_registry_with_tiltfile_lines(home):
     assert choice.add_tiltfile_lines is True
 
 
+def test_make_choice_cleans_host_from_cluster(home):
+    project = write_project(home / "shop")
+    findings = example_findings(project, current=EKS_CONTEXT, hosting=None)
+    choice = steps.make_choice(CUSTOM, findings, "registry.corp/me", " http://registry.svc:5000/ ", "")
+    assert choice.host_from_cluster == "registry.svc:5000"
+
+
+def test_make_choice_cleans_typed_registry_scheme(home):
+    project = write_project(home / "shop")
+    findings = example_findings(project, current=EKS_CONTEXT, hosting=None)
+    choice = steps.make_choice(CUSTOM, findings, "https://registry.corp/me")
+    assert choice.default_registry == "registry.corp/me"
+
+
+def test_field_problems_accepts_host_from_cluster_url():
+    assert steps.field_problems(CUSTOM, "registry.corp/me", "http://registry.svc:5000", "") == {}
+
+
 def test_make_choice_without_registry_adds_no_tiltfile_lines(home):
     project = write_project(home / "shop")
     choice = steps.make_choice(CLUSTER, example_findings(project))

@@ -79,6 +79,17 @@ def _validated(flag: str, value: str | None) -> str | None:
     return cleaned.registry
 
 
+def _registry_flag(value: str | None) -> str | None:
+    """Return the cleaned --registry value; unlike the other flags, an empty one is an error."""
+    if value is not None and not value.strip():
+        # An empty registry would silently remove default_registry from tilt_option.json.
+        raise InvalidInput(
+            "--registry: the value is empty; pass a registry such as --registry registry.example.com/team, "
+            "or use --recommended"
+        )
+    return _validated("--registry", value)
+
+
 def _single_name(value: str | None) -> str | None:
     from wizard.imageref import single_name_problem
 
@@ -117,7 +128,7 @@ def _choice_from_flags(args: argparse.Namespace, findings: Findings) -> Choice:
         host_from_cluster = host_from_cluster or best.host_from_cluster
         single_name = single_name or best.single_name
     else:
-        registry = _validated("--registry", args.registry)
+        registry = _registry_flag(args.registry)
 
     if registry is None and (host_from_cluster or single_name):
         raise InvalidInput(
@@ -216,5 +227,17 @@ def apply(args: argparse.Namespace) -> int:
     for path in written:
         print(f"Wrote {path}")
     log.info("apply wrote %s", ", ".join(str(path) for path in written))
-    print("Next: tilt up")
+    _print_next_steps(findings, choice)
     return EXIT_OK
+
+
+def _print_next_steps(findings: Findings, choice: Choice) -> None:
+    """Print the login and ECR commands, then the command to run next, as the wizard's Done step does."""
+    from wizard.next_steps import before_tilt_up, next_command
+
+    for sentence, command in before_tilt_up(findings, choice):
+        if sentence:
+            print(sentence)
+        if command:
+            print(f"  {command}")
+    print(f"Next: {next_command(findings)}")

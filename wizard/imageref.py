@@ -39,8 +39,17 @@ _MASK = "***"
 
 
 def show(value: str) -> str:
-    """Quote a value for a message, escaping control characters as Python's repr does."""
-    return repr(value)
+    """Quote a value for a message, escaping control characters as Python's repr does.
+
+    Masks a `user:password@` part and everything after `?` or `#`, such as a `?token=` query.
+    """
+    return repr(mask_query(mask_credentials(value)))
+
+
+def mask_query(text: str) -> str:
+    """Replace everything after the first `?` or `#` with `***`, so that messages never show a token."""
+    match = re.search(r"[?#]", text)
+    return f"{text[:match.start() + 1]}{_MASK}" if match else text
 
 
 def has_control_character(text: str) -> bool:
@@ -155,7 +164,7 @@ def _domain_problem(registry: str, domain: str, path: str) -> str | None:
         return _port_problem(registry, domain) or _known_host_problem(registry, domain, path)
     host, colon, port = domain.rpartition(":")
     if colon and host and not port.isdigit() and not path:
-        return f"{show(registry)} ends with a tag (:{port}); a registry has no tag, so remove it."
+        return f"{show(registry)} ends with a tag (:{mask_query(port)}); a registry has no tag, so remove it."
     if colon and host and not port.isdigit():
         return f"{show(registry)} has an invalid port {show(port)}: a port is digits only."
     return (
@@ -186,7 +195,7 @@ def _path_problem(registry: str, domain: str, path: str) -> str | None:
     last = components[-1]
     if ":" in last:
         tag = last.partition(":")[2]
-        return f"{show(registry)} ends with a tag (:{tag}); a registry has no tag, so remove it."
+        return f"{show(registry)} ends with a tag (:{mask_query(tag)}); a registry has no tag, so remove it."
     for component in components:
         if not COMPONENT_RE.match(component):
             return _component_problem(f"{show(registry)}", component)

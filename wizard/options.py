@@ -100,8 +100,8 @@ def public_options(project_directory: Path) -> list[RegistryOption]:
         key="ttl", title="ttl.sh (anonymous, public, images expire)",
         reason=(
             "ttl.sh is a free registry that needs no account or login. Its images are public: anyone "
-            "who has the name can pull them. The name ends in digits derived from a random secret kept "
-            "on this machine, so others cannot work it out from your user name and project. ttl.sh "
+            "who has the name can pull them. The name ends in 8 hexadecimal characters derived from a "
+            "random secret kept on this machine, so others cannot work it out from your user name and project. ttl.sh "
             "deletes images within 24 hours, so use it to try things out, not for private code."
         ),
         default_registry=ttl_registry(project_directory),
@@ -141,7 +141,7 @@ def local_user() -> str:
 def ttl_registry(project_directory: Path) -> str:
     """Return `ttl.sh/<user>-<8 hex digits>`, the same on every run for this user and project.
 
-    The digits start an HMAC-SHA256, keyed with this machine's ttl.sh secret (see ttl_secret), of
+    The 8 hexadecimal characters start an HMAC-SHA256, keyed with this machine's ttl.sh secret (see ttl_secret), of
     the user name and the resolved project directory.
     """
     user = local_user()

@@ -23,7 +23,7 @@ from wizard.model import (
 from wizard.probes.project import read_tiltfile_facts
 from wizard.probes.tiltfile import TiltfileSyntax
 from wizard.text import escape_control_chars
-from wizard.tiltfile_lines import add_tiltfile_lines, split_lines, tiltfile_snippet_lines
+from wizard.tiltfile_lines import add_tiltfile_lines, snippet_lines_for, split_lines
 
 _NO_NEWLINE = "\\ No newline at end of file\n"
 
@@ -172,7 +172,7 @@ def _plan_tiltfile(tiltfile: _Tiltfile, choice: Choice, plan: Plan) -> None:
         # Without a registry in tilt_option.json there is nothing for the Tiltfile to read.
         return
     call = facts.default_registry_call
-    plan.tiltfile_snippet = "\n".join(tiltfile_snippet_lines(call)) + "\n"
+    plan.tiltfile_snippet = "\n".join(snippet_lines_for(tiltfile.text, call)) + "\n"
     plan.snippet_replaces_line = call.line if call is not None else None
     if not choice.add_tiltfile_lines or tiltfile.text is None:
         return
@@ -208,6 +208,8 @@ def _tiltfile_edit_problem(syntax: TiltfileSyntax) -> str | None:
 def _edit_advice(cause: str, call: DefaultRegistryCall | None) -> str:
     if cause.startswith("it calls default_registry on lines"):
         return "Keep one call, then run the wizard again."
+    if "inside a block" in cause:
+        return "Then run the wizard again, or adapt the lines below to the block by hand."
     if call is not None:
         return "Replace that call with the lines below by hand."
     return "Add the lines below to the Tiltfile by hand."
@@ -254,11 +256,17 @@ def _add_notices(findings: Findings, project: ProjectResult, choice: Choice, pla
 def tiltfile_snippet(findings: Findings) -> str:
     """Return the Tiltfile lines that read tilt_option.json, keeping the team default if there is one.
 
-    Uses the probe's facts; build_plan fills Plan.tiltfile_snippet from the Tiltfile as it is now.
+    Uses the probe's facts and the Tiltfile text as it is now; build_plan fills Plan.tiltfile_snippet from the Tiltfile as it is now.
     """
     project = findings.project
     call = project.default_registry_call if project else None
-    return "\n".join(tiltfile_snippet_lines(call)) + "\n"
+    text = None
+    if project is not None and project.tiltfile is not None:
+        try:
+            text = read_text(project.tiltfile)
+        except WizardError:
+            text = None
+    return "\n".join(snippet_lines_for(text, call)) + "\n"
 
 
 def unified_diff(change: FileChange, root: Path | None = None) -> str:

@@ -154,10 +154,21 @@ def field_problems(option: RegistryOption, typed: str, host_from_cluster: str, s
     return {name: problem for name, problem in problems.items() if problem}
 
 
+def cleaned_field(typed: str) -> str | None:
+    """Return a typed registry or host_from_cluster as clean_registry writes it, or None when blank.
+
+    An invalid value comes back stripped but otherwise as typed, so that validation reports it.
+    """
+    if not typed.strip():
+        return None
+    cleaned = clean_registry(typed)
+    return typed.strip() if cleaned.problem else cleaned.registry
+
+
 def chosen_registry(option: RegistryOption, typed: str) -> str | None:
     """Return the registry Tilt pushes to for this option and typed text."""
     if option.needs_input:
-        return typed.strip() or None
+        return cleaned_field(typed)
     return option.default_registry
 
 
@@ -179,7 +190,7 @@ def make_choice(
     registry = chosen_registry(option, typed)
     return Choice(
         default_registry=registry,
-        host_from_cluster=(host_from_cluster.strip() or option.host_from_cluster) if advanced else None,
+        host_from_cluster=(cleaned_field(host_from_cluster) or option.host_from_cluster) if advanced else None,
         single_name=(single_name.strip() or option.single_name) if advanced else None,
         add_tiltfile_lines=bool(registry and project and project.tiltfile and not project.reads_option_file),
         add_gitignore_entry=True,

@@ -70,6 +70,11 @@ def _situation_sentence(findings: Findings, option: RegistryOption) -> str:
             f"tilt_option.json already sets default_registry to {option.default_registry}. The wizard could not "
             "check the cluster's registry, so it keeps that value."
         )
+    if option.key == "keep" and cluster_kind(findings) == "unknown":
+        return (
+            f"tilt_option.json already sets default_registry to {option.default_registry}. The cluster kind is "
+            "unknown, so the wizard cannot check whether that registry suits it."
+        )
     if option.key == "keep":
         return f"tilt_option.json already sets default_registry to {option.default_registry}, which suits this cluster."
     if option.key == "cluster":

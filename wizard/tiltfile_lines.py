@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import ast
 import bisect
+import io
+import re
+import tokenize
 
 from wizard.model import OPTION_FILE, DefaultRegistryCall
 
-_READ_LINE = f"tilt_option = read_json('{OPTION_FILE}', default={{}})"
+# The snippet takes the first of these names that the Tiltfile does not already use.
+OPTION_VARIABLES = ("tilt_option", "tilt_option_json", "personal_registry_settings")
+_READ_LINE = "{var} = read_json('" + OPTION_FILE + "', default={{}})"
 # Added only when the team's call sets host_from_cluster or single_name, which a personal registry must not inherit.
-_PERSONAL_LINE = "personal = 'default_registry' in tilt_option"
+_PERSONAL_LINE = "personal = 'default_registry' in {var}"
 _HOST_ARGS = (
-    "host_from_cluster=tilt_option.get('host_from_cluster', {host_from_cluster}), "
-    "single_name=tilt_option.get('single_name', {single_name})"
+    "host_from_cluster={var}.get('host_from_cluster', {host_from_cluster}), "
+    "single_name={var}.get('single_name', {single_name})"
 )
 
 
@@ -26,31 +32,121 @@ def _team_value(value: str | None) -> str:
     return f"'' if personal else {_starlark_string(value)}"
 
 
-def tiltfile_snippet_lines(call: DefaultRegistryCall | None) -> list[str]:
-    """Return the Tiltfile lines that read tilt_option.json, without line endings.
+def tiltfile_snippet_lines(
+    call: DefaultRegistryCall | None, variable: str = OPTION_VARIABLES[0], team_source: str | None = None,
+) -> list[str]:
+    """Return the Tiltfile lines that read tilt_option.json into `variable`, without line endings.
 
-    With a literal `default_registry(...)` call, the lines replace it and keep its arguments as
-    the defaults, but the team's host_from_cluster and single_name apply only while
-    tilt_option.json sets no default_registry. Otherwise the lines call default_registry only
-    when the file sets a registry.
+    With a `default_registry(...)` call whose registry is a string literal, or an expression whose
+    source text is `team_source`, the lines replace the call and keep its arguments as the
+    defaults, but the team's host_from_cluster and single_name apply only while tilt_option.json
+    sets no default_registry. Otherwise the lines call default_registry only when the file sets a
+    registry.
     """
+    read_line = _READ_LINE.format(var=variable)
+    team = None
     if call is not None and call.host is not None:
+        team = _starlark_string(call.host)
+    elif call is not None and team_source:
+        team = team_source
+    if team is not None:
         args = _HOST_ARGS.format(
+            var=variable,
             host_from_cluster=_team_value(call.host_from_cluster),
             single_name=_team_value(call.single_name),
         )
-        team = _starlark_string(call.host)
-        registry_line = f"default_registry(tilt_option.get('default_registry', {team}), {args})"
+        registry_line = f"default_registry({variable}.get('default_registry', {team}), {args})"
         if call.host_from_cluster or call.single_name:
-            return [_READ_LINE, _PERSONAL_LINE, registry_line]
-        return [_READ_LINE, registry_line]
+            return [read_line, _PERSONAL_LINE.format(var=variable), registry_line]
+        return [read_line, registry_line]
 
-    args = _HOST_ARGS.format(host_from_cluster="''", single_name="''")
+    args = _HOST_ARGS.format(var=variable, host_from_cluster="''", single_name="''")
     return [
-        _READ_LINE,
-        "if tilt_option.get('default_registry'):",
-        f"    default_registry(tilt_option['default_registry'], {args})",
+        read_line,
+        f"if {variable}.get('default_registry'):",
+        f"    default_registry({variable}['default_registry'], {args})",
     ]
+
+
+def snippet_lines_for(text: str | None, call: DefaultRegistryCall | None) -> list[str]:
+    """Return the snippet lines for this Tiltfile text: a variable name it does not use, and the team default.
+
+    The team default of a call whose registry is not a string literal is the argument's source text.
+    """
+    if text is None:
+        return tiltfile_snippet_lines(call)
+    team_source = registry_argument_source(text, call.line) if call is not None and call.host is None else None
+    return tiltfile_snippet_lines(call, option_variable(text), team_source)
+
+
+def option_variable(text: str) -> str:
+    """Return the first of OPTION_VARIABLES not used as an identifier in the Tiltfile text.
+
+    Falls back to the last one when every name is taken.
+    """
+    used = _identifiers(text)
+    return next((name for name in OPTION_VARIABLES if name not in used), OPTION_VARIABLES[-1])
+
+
+def _identifiers(text: str) -> set[str]:
+    try:
+        return {
+            token.string for token in tokenize.generate_tokens(io.StringIO(text).readline)
+            if token.type == tokenize.NAME
+        }
+    except (tokenize.TokenError, SyntaxError):
+        # Text Python cannot tokenize: any word counts as used, in strings and comments too.
+        return set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text))
+
+
+def _default_registry_calls(tree: ast.AST) -> list[ast.Call]:
+    return [
+        node for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "default_registry"
+    ]
+
+
+def registry_argument_source(text: str, line: int) -> str | None:
+    """Return the source text of the registry argument of the default_registry call on `line`, or None.
+
+    None also when the text does not parse as Python or the argument is a string literal.
+    """
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return None
+    for node in _default_registry_calls(tree):
+        if node.lineno != line:
+            continue
+        argument = node.args[0] if node.args else next(
+            (keyword.value for keyword in node.keywords if keyword.arg in ("host", "name")), None
+        )
+        if argument is None or (isinstance(argument, ast.Constant) and isinstance(argument.value, str)):
+            return None
+        return ast.get_source_segment(text, argument)
+    return None
+
+
+def block_call_line(text: str) -> int | None:
+    """Return the line of a default_registry call that is not a statement at the top level, or None.
+
+    Replacing such a call, say under `if os.getenv('CI'):`, would read tilt_option.json only in
+    that block. Uses the indentation of each call's line when the text does not parse as Python.
+    """
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        lines = split_lines(text)
+        for index, line in enumerate(lines):
+            if re.match(r"\s+default_registry\s*\(", line):
+                return index + 1
+        return None
+    top_level = {
+        id(statement.value) for statement in tree.body
+        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)
+    }
+    lines = [node.lineno for node in _default_registry_calls(tree) if id(node) not in top_level]
+    return min(lines) if lines else None
 
 
 def add_tiltfile_lines(text: str, call: DefaultRegistryCall | None) -> tuple[str, str | None]:
@@ -62,8 +158,12 @@ def add_tiltfile_lines(text: str, call: DefaultRegistryCall | None) -> tuple[str
     call on line 3 passes a value that is not a plain string".
     """
     newline = "\r\n" if "\r\n" in text else "\n"
+    variable = option_variable(text)
     if call is None:
-        return _insert_lines(text, tiltfile_snippet_lines(None), newline), None
+        return _insert_lines(text, tiltfile_snippet_lines(None, variable), newline), None
+    block_line = block_call_line(text)
+    if block_line is not None:
+        return text, f"default_registry is called inside a block on line {block_line}; move it to the top level"
     if call.host is None:
         return text, f"its default_registry call on line {call.line} passes a value that is not a plain string"
 
@@ -74,7 +174,7 @@ def add_tiltfile_lines(text: str, call: DefaultRegistryCall | None) -> tuple[str
             "or other code shares the call's lines"
         )
     start, end, indent, trailing = span
-    lines = [indent + line for line in tiltfile_snippet_lines(call)]
+    lines = [indent + line for line in tiltfile_snippet_lines(call, variable)]
     lines[-1] += trailing
     return text[:start] + newline.join(lines) + text[end:], None
 
