@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from test_tui_app import eks_app, pilot_test
 
+from dataclasses import replace
+
 from wizard.tui.app import WizardApp
-from wizard.tui.examples import example_findings, write_project
+from wizard.tui.examples import EKS_CONTEXT, example_findings, write_project
 from wizard.tui.widgets import DiffView
 
 SMALL = (60, 20)
@@ -75,3 +77,28 @@ async def test_review_small_title_ends_in_ellipsis(project):
         label = app.screen.query(".change-label").last()
         text = "".join(segment.text for segment in label.render_line(1))
         assert text.rstrip().endswith("…")
+
+
+ARN_CONTEXT = "arn:aws:eks:us-west-2:123456789012:cluster/shop-platform-dev"
+
+
+@pytest.mark.parametrize("size", [(100, 40), SMALL])
+@pilot_test
+async def test_cluster_long_context_keeps_marker(project, size):
+    findings = example_findings(project)
+    findings.kubeconfig.contexts.append(replace(EKS_CONTEXT, name=ARN_CONTEXT))
+    app = WizardApp(project, findings=findings)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        contexts = app.screen.query_one("#contexts")
+        contexts.scroll_end(animate=False)
+        await pilot.pause()
+        region = contexts.content_region
+        strips = app.screen._compositor.render_strips()
+        rows = [strip.text[region.x:region.right].strip() for strip in strips[region.y:region.bottom]]
+        first = next(index for index, row in enumerate(rows) if row.startswith("○ arn:"))
+        kind_row = rows.index("eks", first)
+        name = rows[first].removeprefix("○ ") + "".join(rows[first + 1:kind_row])
+        assert "○" not in rows
+        assert name == ARN_CONTEXT

@@ -92,3 +92,16 @@ def test_snapshot_cluster_large(kind_app, snap_compare):
 def test_snapshot_done_eks_steps(eks_app, snap_compare):
     eks_app.findings.docker.creds_store = None
     assert snap_compare(eks_app, terminal_size=SIZE, press=["enter", "enter", "enter", "enter"])
+
+
+def test_snapshot_done_left_out_tiltfile(eks_app, snap_compare):
+    async def leave_out_tiltfile(pilot):
+        await pilot.press("enter", "enter", "enter")
+        await pilot.pause()
+        screen = pilot.app.screen
+        index = [change.path.name for change in screen.changes].index("Tiltfile")
+        await pilot.click(f"#include-{index}")
+        await pilot.press("enter")
+        await pilot.pause()
+
+    assert snap_compare(eks_app, terminal_size=SIZE, run_before=leave_out_tiltfile)

@@ -204,3 +204,39 @@ async def test_review_focused_switch_border_changes_shape(project):
         switch.focus()
         await pilot.pause()
         assert switch.styles.border_top[0] == "double"
+
+
+@pilot_test
+async def test_registry_invalid_single_name_in_preview(project):
+    app = eks_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to_registry(pilot)
+        await highlight_option(pilot, "custom")
+        await type_registry(pilot, "registry.corp:5000/me")
+        app.screen.query_one("#advanced").collapsed = False
+        await pilot.pause()
+        await pilot.click("#single-name")
+        await pilot.press(*"Team/Dev")
+        await pilot.pause()
+        assert message_rows(app)[0] == ("ok", "Registry", "valid")
+        problem = app.screen.problems["single_name"]
+        assert app.screen.query_one("#preview", StatusList).rows == [("fail", "Invalid", problem)]
+        credential_state = app.screen.query_one("#credentials", StatusList).rows[0][0]
+        assert credential_state != "pending"
+
+
+@pilot_test
+async def test_registry_invalid_host_from_cluster_keeps_preview(project):
+    app = eks_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to_registry(pilot)
+        await highlight_option(pilot, "custom")
+        await type_registry(pilot, "registry.corp:5000/me")
+        app.screen.query_one("#advanced").collapsed = False
+        await pilot.pause()
+        await pilot.click("#host-from-cluster")
+        await pilot.press(*"bad host")
+        await pilot.pause()
+        assert "host_from_cluster" in app.screen.problems
+        preview = app.screen.query_one("#preview", StatusList).text
+        assert "registry.corp:5000/me/acme_api:tilt-<hash>" in preview

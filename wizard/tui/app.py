@@ -189,12 +189,24 @@ class WizardApp(App[int]):
 def run_app(
     project_dir: Path, env: Mapping[str, str] | None = None, context_name: str | None = None
 ) -> int:
-    """Run the full-screen wizard and print what it wrote (or that it wrote nothing)."""
+    """Run the full-screen wizard and print what it wrote (or that it wrote nothing).
+
+    Tiltfile lines that the Review step left out are printed whole before the next command, so
+    they can be copied from the terminal after the app exits.
+    """
+    from wizard.tui.screens.done import SNIPPET_INTRO, left_out_snippet
+
     app = WizardApp(project_dir, env, context_name=context_name)
     app.run()
     if app.written is None:
         print(steps.NOTHING_WRITTEN)
         return app.return_code or 0
-    for line in steps.done_lines(app.written, app.left_out, app.written_findings or app.findings, app.choice):
+    findings = app.written_findings or app.findings
+    lines = steps.done_lines(app.written, app.left_out, findings, app.choice)
+    snippet = left_out_snippet(findings, app.left_out)
+    if snippet:
+        next_index = next((index for index, line in enumerate(lines) if line.startswith("Next: ")), len(lines))
+        lines[next_index:next_index] = [SNIPPET_INTRO, *snippet.rstrip("\n").splitlines()]
+    for line in lines:
         print(line)
     return app.return_code or 0

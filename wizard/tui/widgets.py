@@ -18,6 +18,8 @@ MARK_STYLES = {
     "info": "$text-muted",
 }
 MARKS = {state: (MARK_TEXT[state], style) for state, style in MARK_STYLES.items()}
+# Shown beside a title while a line below it is wider than the view and scrolls sideways.
+SCROLL_HINT = "→ scroll"
 # Below this many columns, side-by-side panels stack and the header takes two lines.
 NARROW_WIDTH = 90
 
@@ -223,7 +225,7 @@ class DiffView(Static):
 
 
 class DiffScroll(HorizontalScroll):
-    """A sideways-scrolling frame for one DiffView that marks when a diff line is wider than the view.
+    """A sideways-scrolling frame for one DiffView (or other unwrapped code) that marks when a line is wider than the view.
 
     While a line is too wide, the frame can take focus (so `←` and `→` scroll it) and its parent
     has the `-wide-diff` class, which the stylesheet uses to show a scroll hint. A diff that fits

@@ -15,14 +15,38 @@ from wizard.tui.screens.base import StepScreen
 from wizard.tui.widgets import StatusList
 
 
-def context_prompt(findings: Findings, name: str, kind: str) -> Content:
-    """Return one context's entry: the in-use dot and name, then its cluster kind."""
+# Separators after which a long context name (such as an EKS ARN) folds by preference.
+# Without one close to the edge, the name folds at any character.
+NAME_BREAKS = ":/_-. "
+
+
+def fold_name(name: str, width: int) -> list[str]:
+    """Split `name` into lines of at most `width` characters, after a separator where one is close."""
+    lines = []
+    while len(name) > width:
+        cut = max(name.rfind(separator, 0, width) for separator in NAME_BREAKS) + 1
+        if cut < width // 2:
+            cut = width
+        lines.append(name[:cut])
+        name = name[cut:]
+    return lines + [name]
+
+
+def context_prompt(findings: Findings, name: str, kind: str, width: int | None = None) -> Content:
+    """Return one context's entry: the in-use dot and name, then its cluster kind.
+
+    With `width` (the list's inner width) a longer name folds onto lines indented under its
+    first character, so the dot is not alone on a line.
+    """
     in_use = findings.cluster is not None and findings.cluster.context == name
     current = findings.kubeconfig.current if findings.kubeconfig else None
     tag = " (current)" if current is not None and current.name == name else ""
+    label = f"{name}{tag}"
+    if width is not None and width > 12:
+        label = "\n  ".join(fold_name(label, width - 2))
     return Content.assemble(
         ("● " if in_use else "○ ", "$text-primary" if in_use else ""),
-        (f"{name}{tag}", "bold" if in_use else ""),
+        (label, "bold" if in_use else ""),
         "\n  ",
         (kind, "$text-muted"),
     )
@@ -54,6 +78,12 @@ class ClusterScreen(StepScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#contexts", OptionList).focus()
+        # The list's width is known only after the first layout, and the names fold to it.
+        self.call_after_refresh(self._show_contexts)
+
+    def on_resize(self) -> None:
+        super().on_resize()
+        self.call_after_refresh(self._show_contexts)
 
     def show_findings(self) -> None:
         app = self.wizard
@@ -76,13 +106,17 @@ class ClusterScreen(StepScreen):
         findings = self.wizard.findings
         contexts = findings.kubeconfig.contexts if findings.kubeconfig else []
         option_list = self.query_one("#contexts", OptionList)
+        # A vertical scrollbar may appear once names fold, so its columns are always left free.
+        width = option_list.scrollable_content_region.width
+        if not option_list.show_vertical_scrollbar:
+            width -= option_list.styles.scrollbar_size_vertical
         options = []
         for context in contexts:
             try:
                 kind = classify_cluster(context, self.wizard.env).kind
             except Exception:  # noqa: BLE001 - the kind is only a hint in the list
                 kind = "unknown"
-            options.append(Option(context_prompt(findings, context.name, kind), id=context.name))
+            options.append(Option(context_prompt(findings, context.name, kind, width or None), id=context.name))
         highlighted = option_list.highlighted
         option_list.set_options(options)
         names = [context.name for context in contexts]

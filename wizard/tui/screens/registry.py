@@ -202,8 +202,11 @@ class RegistryScreen(StepScreen):
         images = self.wizard.findings.project.images if self.wizard.findings.project else []
         if not option.push:
             rows = [("info", "No push", no_push_sentence(option))]
-        elif self.problems or registry is None:
+        elif "registry" in self.problems or registry is None:
             rows = [("pending", "Waiting", "type a valid registry to see where each image goes")]
+        elif "single_name" in self.problems:
+            # The targets depend on single_name; an invalid host_from_cluster does not change them.
+            rows = [("fail", "Invalid", self.problems["single_name"])]
         elif not images:
             rows = [("info", "No images", "the wizard found no docker_build images in the Tiltfile")]
         else:
@@ -214,7 +217,7 @@ class RegistryScreen(StepScreen):
         preview.label_width = min(widest, max(9, self.app.size.width // IMAGE_COLUMN_SHARE))
         preview.set_rows(rows)
 
-        if option.push and self.problems:
+        if option.push and "registry" in self.problems:
             credential = ("pending", "Credentials", "checked once the registry is valid")
         elif not option.push or registry is None:
             credential = ("info", "Credentials", "none needed")

@@ -11,15 +11,13 @@ from wizard.errors import UnparsableFile, WizardError
 from wizard.model import FileChange, Plan
 from wizard import steps
 from wizard.tui.screens.base import StepScreen
-from wizard.tui.widgets import DiffScroll, DiffView, StatusList
+from wizard.tui.widgets import SCROLL_HINT, DiffScroll, DiffView, StatusList
 
 
 # The text beside each switch, so its state reads without colour.
 INCLUDED = "included"
 LEFT_OUT = "left out"
 READING_PROJECT = "the project files again, to show what is left to change…"
-# Shown beside a file's title while one of its diff lines is wider than the view.
-SCROLL_HINT = "→ scroll"
 
 
 class ReviewScreen(StepScreen):
