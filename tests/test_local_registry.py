@@ -423,7 +423,7 @@ def test_local_registry_from_written_kubeconfig(fake_kube, tmp_path):
 def test_registry_host_warnings_remote_server_name():
     hosting = RegistryHosting(host="127.0.0.1:5000", source="kube-public/local-registry-hosting")
 
-    warnings = registry_host_warnings(hosting, "https://10.20.30.40:6443")
+    warnings = registry_host_warnings(hosting, "https://api.remote-cluster.example:6443")
 
     assert [w.code for w in warnings] == ["registry-localhost-remote-cluster"]
 
@@ -442,7 +442,7 @@ def test_registry_host_warnings_local_server(server):
 def test_registry_host_warnings_cluster_pulls_elsewhere():
     hosting = RegistryHosting(host="localhost:5000", host_from_container_runtime="registry.corp.test:5000", source="x")
 
-    warnings = registry_host_warnings(hosting, "https://10.20.30.40:6443", timeout=0.0)
+    warnings = registry_host_warnings(hosting, "https://api.remote-cluster.example:6443", timeout=0.0)
 
     assert warnings == []
 
