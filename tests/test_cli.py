@@ -394,3 +394,14 @@ def test_apply_registry_token_masked(home, project):
     assert result.returncode == 1
     assert "s3cret" not in result.stderr
     assert "?***" in result.stderr
+
+
+def test_apply_team_default_registry_removes_personal_key(home, tmp_path):
+    directory = tmp_path / "team"
+    directory.mkdir()
+    (directory / "Tiltfile").write_text("default_registry('gcr.io/team')\ndocker_build('acme/api', '.')\n")
+    (directory / "tilt_option.json").write_text('{"default_registry": "ttl.sh/old"}\n')
+    result = run_wizard("apply", "--project", str(directory), "--registry", "gcr.io/team", "--no-gitignore", home=home)
+    assert result.returncode == 0, result.stderr
+    assert json.loads((directory / "tilt_option.json").read_text()) == {}
+    assert "gcr.io/team is the Tiltfile's team default, so nothing personal is written." in result.stderr

@@ -254,3 +254,25 @@ def test_plain_live_recommends_after_cluster_check(project, home, capsys, monkey
         run_plain(project, env)
     output = capsys.readouterr().out
     assert "Recommended: Use the cluster's registry (localhost:5001)" in output
+
+
+def test_plain_unreachable_cluster_marked(project, capsys):
+    from wizard.model import LocalRegistryResult
+
+    findings = example_findings(project, current=EKS_CONTEXT, hosting=None)
+    findings.local_registry = LocalRegistryResult(reachable=False)
+    run_with_keys(project, ENTER + CTRL_C, findings=findings)
+    output = capsys.readouterr().out
+    # The row wraps, so compare with the whitespace collapsed.
+    flat = " ".join(output.split())
+    cluster_row = flat.split("! cluster ", 1)[1].split(" cluster registry ", 1)[0]
+    assert "✓ cluster " not in flat
+    assert "not reachable" in cluster_row
+
+
+def test_plain_registry_step_says_invalid_option_file_blocks(home, capsys):
+    project = write_project(home / "shop", options="{not json")
+    run_with_keys(project, ENTER * 2 + "n")
+    output = capsys.readouterr().out
+    registry_part = output.split("Registry", 1)[1]
+    assert "Nothing can be written until tilt_option.json is fixed" in registry_part.split("Review", 1)[0]

@@ -468,3 +468,44 @@ def test_unified_diff_escapes_control_characters(tmp_path):
 def test_unified_diff_splits_on_newline_only(tmp_path):
     change = FileChange(path=tmp_path / "Tiltfile", before="a\x0cb\n", after="a\x0cb\nc\n", summary="s")
     assert unified_diff(change).endswith(" a\\x0cb\n+c\n")
+
+
+TEAM_TILTFILE = "default_registry('gcr.io/team', single_name='dev')\ndocker_build('acme/api', '.')\n"
+
+
+def test_build_plan_team_default_removes_personal_key(tmp_path):
+    (tmp_path / "Tiltfile").write_text(TEAM_TILTFILE)
+    (tmp_path / "tilt_option.json").write_text('{"default_registry": "ttl.sh/old", "other": 1}\n')
+    findings = Findings(project=probe_project(tmp_path))
+    plan = build_plan(findings, Choice(default_registry="gcr.io/team", add_tiltfile_lines=True))
+    assert by_name(plan)["tilt_option.json"].after == '{\n  "other": 1\n}\n'
+    assert "Tiltfile" not in by_name(plan)
+    assert plan.choice.default_registry is None
+    assert "gcr.io/team is the Tiltfile's team default, so nothing personal is written." in plan.notices
+
+
+def test_build_plan_team_default_with_matching_single_name(tmp_path):
+    (tmp_path / "Tiltfile").write_text(TEAM_TILTFILE)
+    findings = Findings(project=probe_project(tmp_path))
+    plan = build_plan(findings, Choice(default_registry="gcr.io/team", single_name="dev"))
+    assert "tilt_option.json" not in by_name(plan)
+    assert plan.choice.single_name is None
+
+
+def test_build_plan_other_single_name_is_personal(tmp_path):
+    (tmp_path / "Tiltfile").write_text(TEAM_TILTFILE)
+    findings = Findings(project=probe_project(tmp_path))
+    plan = build_plan(findings, Choice(default_registry="gcr.io/team", single_name="other"))
+    assert '"default_registry": "gcr.io/team"' in by_name(plan)["tilt_option.json"].after
+    assert not any("team default" in notice for notice in plan.notices)
+
+
+def test_build_plan_fallback_of_reading_tiltfile_is_personal(tmp_path):
+    plan = build_plan(make_findings(tmp_path, reads=True), Choice(default_registry="gcr.io/team"))
+    assert '"default_registry": "gcr.io/team"' in by_name(plan)["tilt_option.json"].after
+
+
+def test_build_plan_team_choice_dropping_keys_says_no_registry(tmp_path):
+    (tmp_path / "tilt_option.json").write_text('{"default_registry": "ttl.sh/old", "single_name": "x"}\n')
+    plan = build_plan(make_findings(tmp_path), Choice())
+    assert any("This choice writes no registry, so it removes it." in notice for notice in plan.notices)

@@ -470,3 +470,38 @@ def test_recommend_ttl_reason_hexadecimal():
     ttl = next(option for option in recommend(make("none")) if option.key == "ttl")
     assert "8 hexadecimal characters" in ttl.reason
     assert "digits" not in ttl.reason
+
+
+def team_option(findings):
+    return next(option for option in recommend(findings) if option.key == "team")
+
+
+def test_recommend_team_reason_names_removed_personal_value():
+    option = team_option(make("kind", team="gcr.io/team", options={"default_registry": "ttl.sh/old"}))
+    assert "removes the personal default_registry ttl.sh/old" in option.reason
+    assert "nothing personal" not in option.reason
+
+
+def test_recommend_team_removes_registry_field():
+    option = team_option(make("kind", team="gcr.io/team", options={"default_registry": "ttl.sh/old"}))
+    assert option.removes_registry == "ttl.sh/old"
+
+
+def test_recommend_team_without_personal_value_writes_nothing():
+    option = team_option(make("kind", team="gcr.io/team"))
+    assert "nothing personal to write" in option.reason
+
+
+def test_recommend_no_keep_option_for_copy_of_team_default():
+    assert "keep" not in keys(make("kind", team="gcr.io/team", options={"default_registry": "gcr.io/team"}))
+
+
+def test_kind_load_option_names_removed_registry():
+    findings = Findings(
+        project=ProjectResult(directory=Path("/tmp/shop"), options={"default_registry": "quay.io/jane"}),
+        cluster=ClusterResult(context="kind-dev", cluster="kind-dev", kind="kind"),
+        local_registry=LocalRegistryResult(reachable=True),
+    )
+    best = recommend(findings)[0]
+    assert best.key == "kind-load"
+    assert best.removes_registry == "quay.io/jane"

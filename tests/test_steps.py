@@ -259,3 +259,22 @@ def test_cli_flag_problem_matches_clean_registry(home):
     with pytest.raises(InvalidInput) as raised:
         _validated("--registry", "registry.corp/Me")
     assert raised.value.message == f"--registry: {problem}"
+
+
+def test_make_choice_typed_team_default_plans_team_choice(tmp_path):
+    from wizard.plan import build_plan
+    from wizard.probes.project import probe_project
+
+    (tmp_path / "Tiltfile").write_text("default_registry('gcr.io/team')\ndocker_build('acme/api', '.')\n")
+    (tmp_path / "tilt_option.json").write_text('{"default_registry": "ttl.sh/old"}\n')
+    findings = Findings(project=probe_project(tmp_path))
+    plan = build_plan(findings, steps.make_choice(CUSTOM, findings, "https://gcr.io/team/"))
+    changes = {change.path.name: change for change in plan.changes}
+    assert changes["tilt_option.json"].after == "{}\n"
+    assert "Tiltfile" not in changes
+    assert "gcr.io/team is the Tiltfile's team default, so nothing personal is written." in plan.notices
+
+
+def test_writes_sentence_names_removed_registry():
+    option = RegistryOption(key="team", title="Use the team default (gcr.io/team)", reason="", removes_registry="ttl.sh/old")
+    assert steps.writes_sentence(option) == "Removes the personal default_registry ttl.sh/old from tilt_option.json."

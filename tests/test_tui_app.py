@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
+import logging
 import threading
 
 import pytest
@@ -362,3 +363,154 @@ def test_run_app_after_done_prints_written(project, monkeypatch, capsys):
     output = capsys.readouterr().out
     assert "Wrote ~/shop/tilt_option.json" in output
     assert output.rstrip().endswith("Next: tilt up")
+
+
+@pilot_test
+async def test_app_review_header_after_escape_from_done(project):
+    from wizard.tui.widgets import StepHeader
+
+    app = eks_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "enter", "enter", "enter")
+        await pilot.pause()
+        await app.wait_for_probes()
+        await pilot.press("escape")
+        await pilot.pause()
+        header = app.screen.query_one(StepHeader)
+        title = str(header.query_one("#header-title").render())
+        subtitle = str(header.query_one("#header-subtitle").render())
+    assert title.endswith("Step 4 of 5 · Review")
+    assert subtitle.endswith("shop · context eks-dev")
+
+
+@pilot_test
+async def test_app_review_header_after_reentering_review(project):
+    from wizard.tui.widgets import StepHeader
+
+    app = eks_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "enter", "enter", "enter")
+        await pilot.pause()
+        await app.wait_for_probes()
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("escape", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        subtitle = str(app.screen.query_one(StepHeader).query_one("#header-subtitle").render())
+    assert subtitle.endswith("shop · context eks-dev")
+
+
+@pilot_test
+async def test_app_review_after_write_names_written_files(project):
+    app = eks_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "enter", "enter", "enter")
+        await pilot.pause()
+        await app.wait_for_probes()
+        await pilot.press("escape")
+        await pilot.pause()
+        text = str(app.screen.query_one("#nothing").render())
+    assert "tilt_option.json" in text
+    assert "already hold this choice" in text
+    assert "needs no file written" not in text
+
+
+class ListHandler(logging.Handler):
+    """Keep the formatted messages of the records it receives."""
+
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+@pytest.fixture
+def app_log():
+    """Collect the log messages of the full-screen wizard's loggers."""
+    handler = ListHandler()
+    loggers = [logging.getLogger(name) for name in ("wizard.tui.app", "wizard.tui.screens.review")]
+    for logger in loggers:
+        logger.addHandler(handler)
+        logger.setLevel(logging.DEBUG)
+    yield handler.messages
+    for logger in loggers:
+        logger.removeHandler(handler)
+
+
+@pilot_test
+async def test_app_logs_written_files(project, app_log):
+    app = eks_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "enter", "enter", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DoneScreen)
+    assert f"wrote {project / 'tilt_option.json'}" in app_log
+
+
+@pilot_test
+async def test_app_logs_write_failure(project, app_log, monkeypatch):
+    import wizard.files
+    from wizard.errors import WizardError
+
+    def failing_apply(plan):
+        raise WizardError("Cannot write /x/tilt_option.json: permission denied.")
+
+    monkeypatch.setattr(wizard.files, "apply_plan", failing_apply)
+    app = eks_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "enter", "enter", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+    assert "write failed: Cannot write /x/tilt_option.json: permission denied." in app_log
+
+
+@pilot_test
+async def test_app_logs_probe_warning_once(project, app_log):
+    from wizard.model import ProbeWarning, ProjectResult
+    from wizard.tui.app import ProbeFinished
+
+    warning = ProbeWarning("tiltfile-missing", "No Tiltfile here.")
+    app = eks_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(2):
+            app.post_message(ProbeFinished("project", ProjectResult(directory=project, warnings=[warning])))
+            await pilot.pause()
+    expected = "project probe: tiltfile-missing: No Tiltfile here."
+    assert app_log.count(expected) == 1
+
+
+@pilot_test
+async def test_app_registry_step_says_invalid_option_file_blocks(home):
+    project = write_project(home / "shop", options="{not json")
+    app = WizardApp(project, findings=example_findings(project, current=EKS_CONTEXT, hosting=None))
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to_registry(pilot)
+        assert isinstance(app.screen, RegistryScreen)
+        panel = app.screen.query_one("#option-file-blocker", StatusList)
+        shown = panel.display
+        text = panel.text
+    assert shown
+    assert "Nothing can be written until tilt_option.json is fixed" in text
+
+
+@pilot_test
+async def test_app_registry_step_hides_blocker_for_valid_file(project):
+    app = eks_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to_registry(pilot)
+        shown = app.screen.query_one("#option-file-blocker", StatusList).display
+    assert not shown
+
+
+@pilot_test
+async def test_app_review_error_reads_as_sentence(home):
+    project = write_project(home / "shop", options="{not json")
+    app = WizardApp(project, findings=example_findings(project, current=EKS_CONTEXT, hosting=None))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "enter", "enter")
+        await pilot.pause()
+        text = app.screen.query_one("#plan-error", StatusList).text
+    assert text.startswith("✗ Cannot write: ")

@@ -107,3 +107,32 @@ def test_gitignore_row_says_when_entry_added(project):
     state, _, detail = gitignore_row(example_findings(project).project)
     assert state == "warn"
     assert detail.endswith("the Review step adds the entry when it writes the file")
+
+
+def cluster_row_of(findings):
+    return next(row for row in cluster_rows(ProbeState(findings)) if row[1] == "cluster")
+
+
+def test_cluster_row_unreachable_api_warns(project):
+    findings = example_findings(project)
+    findings.local_registry = LocalRegistryResult(reachable=False)
+    state, _, detail = cluster_row_of(findings)
+    assert state == "warn"
+    assert "not reachable" in detail
+
+
+def test_cluster_row_failed_credentials_warns(project):
+    findings = example_findings(project)
+    warning = ProbeWarning("cluster-credentials-failed", "The credentials could not be obtained.")
+    findings.local_registry = LocalRegistryResult(reachable=None, warnings=[warning])
+    state, _, detail = cluster_row_of(findings)
+    assert state == "warn"
+    assert "not reachable" in detail
+
+
+def test_cluster_row_answering_api_ok(project):
+    findings = example_findings(project)
+    findings.local_registry = LocalRegistryResult(reachable=True)
+    state, _, detail = cluster_row_of(findings)
+    assert state == "ok"
+    assert "not reachable" not in detail

@@ -226,6 +226,8 @@ class RegistryOption:
     # Leaves tilt_option.json as it is, because Tilt ignores its registry settings on this cluster
     # and the user still needs them on other clusters.
     keeps_option_file: bool = False
+    # The personal default_registry in tilt_option.json that this option removes, as shown to the user.
+    removes_registry: str | None = None
 
     @property
     def writes_registry(self) -> bool:

@@ -15,7 +15,9 @@ import questionary
 from wizard.errors import WizardError
 from wizard.model import Choice, FileChange, Findings, LocalRegistryResult, Plan, RegistryOption
 from wizard import steps
-from wizard.rows import CREDENTIAL_STATES, MARK_TEXT, ProbeState, Row, cluster_rows, no_push_sentence, project_rows
+from wizard.rows import (
+    CREDENTIAL_STATES, MARK_TEXT, ProbeState, Row, cluster_rows, no_push_sentence, option_file_blocker, project_rows,
+)
 
 # The shell's status for a program ended by SIGINT (128 + 2), used for Ctrl-C and end of input.
 INTERRUPTED = 130
@@ -147,6 +149,9 @@ def registry_step(findings: Findings) -> Choice:
     from wizard.recommend import recommend
 
     print_step("Registry")
+    blocker = option_file_blocker(findings.project)
+    if blocker:
+        say(f"{MARK_TEXT['fail']} {blocker}", subsequent="    ")
     options = recommend(findings)
     say(f"Recommended: {options[0].title}")
     say(options[0].reason)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from wizard.errors import InvalidInput, UnparsableFile, WizardError
@@ -52,10 +52,15 @@ def build_plan(findings: Findings, choice: Choice) -> Plan:
     if project is None:
         raise WizardError("The project directory has not been read yet; wait for the Project step to finish.")
     _validate_choice(choice)
-    plan = Plan(choice=choice)
     if choice.keep_option_file:
         # Tilt ignores tilt_option.json on this cluster, and the user needs it on other clusters.
-        return plan
+        return Plan(choice=choice)
+
+    tiltfile = _read_tiltfile(project, choice)
+    choice, team_notice = _as_team_choice(tiltfile.facts.default_registry_call, choice)
+    plan = Plan(choice=choice)
+    if team_notice:
+        plan.notices.append(team_notice)
 
     option_change = _option_change(project, choice, plan)
     option_path = project.option_path or project.directory / OPTION_FILE
@@ -68,7 +73,6 @@ def build_plan(findings: Findings, choice: Choice) -> Plan:
         if gitignore_change is not None:
             plan.changes.append(gitignore_change)
 
-    tiltfile = _read_tiltfile(project, choice)
     _plan_tiltfile(tiltfile, choice, plan)
     _add_notices(findings, tiltfile.facts, choice, plan)
     return plan
@@ -90,6 +94,33 @@ def _read_tiltfile(project: ProjectResult, choice: Choice) -> _Tiltfile:
     facts = ProjectResult(directory=project.directory, tiltfile=project.tiltfile)
     syntax = read_tiltfile_facts(facts, text)
     return _Tiltfile(facts=facts, text=text, syntax=syntax)
+
+
+def repeats_team_default(
+    call: DefaultRegistryCall | None, registry: str | None, host_from_cluster: str | None, single_name: str | None
+) -> bool:
+    """Tell whether these values repeat the Tiltfile's literal default_registry call.
+
+    host_from_cluster and single_name match when they equal the call's or are unset.
+    """
+    if call is None or call.host is None or call.reads_option_file or registry != call.host:
+        return False
+    extras = {"host_from_cluster": host_from_cluster, "single_name": single_name}
+    return all(not value or value == getattr(call, key) for key, value in extras.items())
+
+
+def _as_team_choice(call: DefaultRegistryCall | None, choice: Choice) -> tuple[Choice, str | None]:
+    """Turn a choice that repeats the Tiltfile's literal default_registry into the team choice.
+
+    A personal copy of the team default would keep the user on the old value when the team
+    changes its Tiltfile, so such a choice removes the personal keys instead. The choice's
+    host_from_cluster and single_name must match the call's or be unset. Returns the choice to
+    plan and a notice, or the choice unchanged and None.
+    """
+    if not repeats_team_default(call, choice.default_registry, choice.host_from_cluster, choice.single_name):
+        return choice, None
+    team = replace(choice, default_registry=None, host_from_cluster=None, single_name=None, add_tiltfile_lines=False)
+    return team, f"{call.host} is the Tiltfile's team default, so nothing personal is written."
 
 
 def _validate_choice(choice: Choice) -> None:
@@ -140,8 +171,9 @@ def _note_dropped_keys(current: dict, values: dict[str, str | None], plan: Plan)
     dropped = [key for key in ("host_from_cluster", "single_name") if key in current and values[key] is None]
     if dropped:
         plan.notices.append(
-            f"{OPTION_FILE} sets {' and '.join(dropped)} for {old_registry}. This choice writes another "
-            f"registry, so it removes {'them' if len(dropped) > 1 else 'it'}."
+            f"{OPTION_FILE} sets {' and '.join(dropped)} for {old_registry}. This choice writes "
+            f"{'another' if values['default_registry'] else 'no'} registry, so it removes "
+            f"{'them' if len(dropped) > 1 else 'it'}."
         )
 
 

@@ -25,6 +25,7 @@ from wizard.options import (
     kind_load_option,
     public_options,
 )
+from wizard.plan import repeats_team_default
 from wizard.probes.clusters import server_host
 from wizard.registry_hosts import fits_cloud_kind, is_loopback, registry_host
 from wizard.runtime_build import docker_caveat
@@ -234,11 +235,22 @@ def _team_option(findings: Findings) -> RegistryOption | None:
     team = team_default(findings)
     if not team:
         return None
-    reason = (
-        f"The Tiltfile already calls default_registry('{team}'), so Tilt pushes there and there is "
-        "nothing personal to write."
+    personal = _current_options(findings).get("default_registry")
+    option = RegistryOption(key="team", title=f"Use the team default ({team})", reason="")
+    if not isinstance(personal, str) or not personal:
+        option.reason = (
+            f"The Tiltfile already calls default_registry('{team}'), so Tilt pushes there and there is "
+            "nothing personal to write."
+        )
+        return option
+    # An invalid value may hold credentials or control characters, so it is shown masked and escaped.
+    displayed = show(mask_credentials(personal)) if registry_problem(personal) else personal
+    option.removes_registry = displayed
+    option.reason = (
+        f"The Tiltfile already calls default_registry('{team}'). This choice removes the personal "
+        f"default_registry {displayed} from tilt_option.json, so Tilt pushes to {team}."
     )
-    return RegistryOption(key="team", title=f"Use the team default ({team})", reason=reason)
+    return option
 
 
 def _push_options(findings: Findings, note: str | None) -> list[RegistryOption]:
@@ -271,6 +283,12 @@ def _with_current(findings: Findings, options: list[RegistryOption]) -> list[Reg
         return options
     if options[0].keeps_option_file:
         return options
+    call = findings.project.default_registry_call if findings.project else None
+    host_from_cluster = _string_or_none(current.get("host_from_cluster"))
+    single_name = _string_or_none(current.get("single_name"))
+    if repeats_team_default(call, value, host_from_cluster, single_name):
+        # Keeping a copy of the team default is planned as the team choice, which removes the copy.
+        return options
 
     reason = f"tilt_option.json already sets default_registry to {value}; keeping it changes nothing."
     if cluster_kind(findings) in ("kind", "k3d") and registry_unchecked(findings):
@@ -281,8 +299,8 @@ def _with_current(findings: Findings, options: list[RegistryOption]) -> list[Reg
         key="keep", title=f"Keep {value}",
         reason=reason,
         default_registry=value,
-        host_from_cluster=_string_or_none(current.get("host_from_cluster")),
-        single_name=_string_or_none(current.get("single_name")),
+        host_from_cluster=host_from_cluster,
+        single_name=single_name,
     )
     # A ttl.sh name already in use is kept rather than offering a second, newly derived one.
     kept_ttl = registry_host(value) == "ttl.sh"
@@ -297,7 +315,13 @@ def _with_current(findings: Findings, options: list[RegistryOption]) -> list[Reg
 
 
 def _note_replacement(option: RegistryOption, value: str, problem: str) -> None:
+    if option.removes_registry:
+        # The option's reason already names the value it removes.
+        option.reason = f"tilt_option.json sets default_registry to {value}, which {problem}. {option.reason}"
+        return
     verb = "removes" if option.default_registry is None and not option.needs_input else "replaces"
+    if verb == "removes":
+        option.removes_registry = value
     option.reason = f"tilt_option.json sets default_registry to {value}, which {problem}. This choice {verb} it. {option.reason}"
 
 

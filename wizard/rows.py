@@ -73,7 +73,7 @@ def reads_row(project: ProjectResult) -> Row:
 def option_file_row(project: ProjectResult) -> Row:
     if project.option_error:
         error = project.option_error.removeprefix(f"{OPTION_FILE}: ")
-        return ("fail", OPTION_FILE, f"{error}; the wizard will not rewrite it until it is fixed")
+        return ("fail", OPTION_FILE, f"{error.rstrip('.')}. The wizard does not rewrite it until then.")
     if project.options is None:
         return ("info", OPTION_FILE, "not written yet")
     owned = {key: value for key, value in project.options.items() if key in OPTION_KEYS}
@@ -81,6 +81,13 @@ def option_file_row(project: ProjectResult) -> Row:
         return ("info", OPTION_FILE, "exists, sets no registry yet")
     values = ", ".join(f"{key} = {value}" for key, value in owned.items())
     return ("info", OPTION_FILE, f"{values} (kept unless you pick another registry)")
+
+
+def option_file_blocker(project: ProjectResult | None) -> str | None:
+    """Return the sentence saying nothing can be written while tilt_option.json is invalid or unreadable, or None."""
+    if project is None or not project.option_error:
+        return None
+    return f"Nothing can be written until {OPTION_FILE} is fixed: {project.option_error}"
 
 
 def gitignore_row(project: ProjectResult) -> Row:
@@ -114,7 +121,26 @@ def cluster_row(state: ProbeState) -> Row:
         return ("warn", "cluster", "no context selected")
     name = f"{cluster.cluster} · " if cluster.cluster and cluster.cluster != cluster.context else ""
     detail = f"{name}{cluster.kind} · {cluster.server or 'no server'}"
+    unreachable = api_unreachable_reason(state.findings)
+    if unreachable:
+        return ("warn", "cluster", f"{detail} · {unreachable}")
     return ("warn" if cluster.kind == "unknown" else "ok", "cluster", detail)
+
+
+def api_unreachable_reason(findings: Findings) -> str | None:
+    """Return why the cluster's API could not be used, or None when it responded or was not contacted.
+
+    The registry probe is the only one that contacts the API, so its result decides.
+    """
+    result = findings.local_registry
+    if result is None:
+        return None
+    codes = {warning.code for warning in result.warnings}
+    if "cluster-credentials-failed" in codes:
+        return "not reachable: its credentials could not be obtained"
+    if result.reachable is False or "cluster-unreachable" in codes:
+        return "not reachable: its API did not answer"
+    return None
 
 
 def registry_row(state: ProbeState) -> Row:

@@ -113,6 +113,8 @@ def writes_sentence(option: RegistryOption) -> str:
         return f"Writes default_registry = {option.default_registry}"
     if option.keeps_option_file:
         return "Writes nothing: tilt_option.json stays as it is for other clusters."
+    if option.removes_registry:
+        return f"Removes the personal default_registry {option.removes_registry} from tilt_option.json."
     return "Writes no registry to tilt_option.json."
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -16,6 +17,7 @@ from wizard import steps
 from wizard.model import Choice, FileChange, Findings, LocalRegistryResult, RegistryOption
 from wizard.probes import runner
 
+log = logging.getLogger(__name__)
 
 # The notification for ctrl+c when no text was selected to copy. The help dialog repeats it.
 QUIT_HINT = "Press ctrl+q to quit (nothing is written)"
@@ -68,6 +70,8 @@ class WizardApp(App[int]):
         self.left_out: list[FileChange] = []
         # The Registry step's highlighted option key, typed fields and Advanced state, kept across Back.
         self.registry_form: dict = {}
+        # The (probe, code, message) of each warning already logged, so a probe run again logs only new ones.
+        self.logged_warnings: set[tuple[str, str, str]] = set()
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -120,10 +124,19 @@ class WizardApp(App[int]):
         if message.probe == "local_registry" and message.context != self.context_in_use:
             return
         setattr(self.findings, message.probe, message.result)
+        self.log_warnings(message.probe, message.result)
         if message.probe == "kubeconfig":
             self.use_context(self.initial_context)
             return
         self.refresh_screens()
+
+    def log_warnings(self, probe: str, result: object) -> None:
+        """Log each warning of a probe result the first time it arrives; probes already remove secrets from messages."""
+        for warning in getattr(result, "warnings", None) or ():
+            key = (probe, warning.code, warning.message)
+            if key not in self.logged_warnings:
+                self.logged_warnings.add(key)
+                log.warning("%s probe: %s: %s", probe, warning.code, warning.message)
 
     @property
     def context_in_use(self) -> str:
@@ -134,6 +147,7 @@ class WizardApp(App[int]):
         """Classify the cluster of context `name` (None: current) and probe its registry again."""
         context, cluster = runner.run_classify_probe(self.findings.kubeconfig, name, self.env)
         self.findings.cluster = cluster
+        self.log_warnings("cluster", cluster)
         self.findings.local_registry = None
         if self.live:
             self.run_probe("local_registry", lambda: runner.run_registry_probe(context, cluster), cluster.context)

@@ -11,7 +11,7 @@ from textual.widgets.option_list import Option
 from wizard.model import Choice, RegistryOption
 from wizard import steps
 from wizard.next_steps import pushed_registry
-from wizard.rows import CREDENTIAL_STATES, no_push_sentence
+from wizard.rows import CREDENTIAL_STATES, no_push_sentence, option_file_blocker
 from wizard.tui.screens.base import StepScreen
 from wizard.tui.widgets import StatusList
 
@@ -52,6 +52,7 @@ class RegistryScreen(StepScreen):
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(classes="step-body"):
+            yield StatusList(label_width=13, id="option-file-blocker", classes="error-panel")
             with Horizontal(id="registry-top"):
                 yield OptionList(id="options")
                 yield Static(id="reason", classes="reason", markup=False)
@@ -116,6 +117,7 @@ class RegistryScreen(StepScreen):
     def show_findings(self) -> None:
         from wizard.recommend import recommend
 
+        self.show_option_file_blocker()
         try:
             options = recommend(self.wizard.findings)
         except Exception as exc:  # noqa: BLE001 - shown in place of the reason
@@ -127,6 +129,13 @@ class RegistryScreen(StepScreen):
             self._set_options(options)
         self.show_option()
         self.continue_after_wait()
+
+    def show_option_file_blocker(self) -> None:
+        """Say above the options that nothing can be written while tilt_option.json cannot be parsed or read."""
+        blocker = option_file_blocker(self.wizard.findings.project)
+        panel = self.query_one("#option-file-blocker", StatusList)
+        panel.set_rows([("fail", "Cannot write:", blocker)] if blocker else [])
+        panel.display = blocker is not None
 
     def _set_options(self, options: list[RegistryOption]) -> None:
         option_list = self.query_one("#options", OptionList)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
@@ -18,6 +20,8 @@ from wizard.tui.widgets import SCROLL_HINT, DiffScroll, DiffView, StatusList
 INCLUDED = "included"
 LEFT_OUT = "left out"
 READING_PROJECT = "the project files again, to show what is left to change…"
+
+log = logging.getLogger(__name__)
 
 
 class ReviewScreen(StepScreen):
@@ -72,7 +76,7 @@ class ReviewScreen(StepScreen):
                 yield StatusList([("pending", "Reading", READING_PROJECT)], label_width=13, id="reading")
                 return
             if self.error:
-                yield StatusList([("fail", "Cannot write", self.error)], label_width=13, id="plan-error", classes="error-panel")
+                yield StatusList([("fail", "Cannot write:", self.error)], label_width=13, id="plan-error", classes="error-panel")
                 yield Static(self.hint, classes="hint")
                 return
             if self.changes:
@@ -88,7 +92,7 @@ class ReviewScreen(StepScreen):
         from wizard.plan import unified_diff
 
         if not self.changes and self.plan is not None:
-            yield Static(f"✓ {steps.nothing_to_change_sentence(self.plan)}", id="nothing", classes="nothing", markup=False)
+            yield Static(f"✓ {self.nothing_to_change()}", id="nothing", classes="nothing", markup=False)
         for index, change in enumerate(self.changes):
             with Vertical(classes="change", id=f"change-{index}"):
                 with Horizontal(classes="change-title"):
@@ -102,6 +106,17 @@ class ReviewScreen(StepScreen):
         notices = self.plan.notices if self.plan else []
         if notices:
             yield StatusList([("info", "Note", notice) for notice in notices], label_width=5, id="notices")
+
+    def nothing_to_change(self) -> str:
+        """Return why the plan has nothing to write; after a write, name the files that now hold the choice."""
+        sentence = steps.nothing_to_change_sentence(self.plan)
+        if self.plan.changes or not self.wizard.written:
+            return sentence
+        # After a write the plan lists no file, so the domain sentence would wrongly claim that none is needed.
+        names = list(dict.fromkeys(path.name for path in self.wizard.written))
+        listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        verb = "holds" if len(names) == 1 else "hold"
+        return f"Nothing to change: {listed} already {verb} this choice."
 
     def _relative(self, change: FileChange) -> str:
         try:
@@ -142,6 +157,8 @@ class ReviewScreen(StepScreen):
     async def rebuild(self) -> None:
         """Compute the plan again and show it."""
         await self.recompose()
+        # recompose replaces the header widget with an empty one, so fill it in again.
+        self.update_header()
         self.focus_write()
 
     def left_out(self) -> list[FileChange]:
@@ -178,8 +195,13 @@ class ReviewScreen(StepScreen):
         try:
             written = apply_plan(plan) if not plan.empty else []
         except WizardError as error:
+            log.error("write failed: %s", error.message)
             self.notify(error.message, title="Write failed", severity="error", timeout=8)
             return
+        for path in written:
+            log.info("wrote %s", path)
+        if not written:
+            log.info("wrote nothing: no file needed a change")
         previous = self.wizard.written or []
         self.wizard.written = previous + [path for path in written if path not in previous]
         self.wizard.left_out = left_out
