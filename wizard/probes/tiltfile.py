@@ -264,24 +264,7 @@ def _token_call(tokens: list[_Token], index: int, option_names: set[str]) -> Cal
     """Read the call whose name is at `index`, up to its closing bracket or the end of the text."""
     name = tokens[index]
     call = Call(name=name.text, line=name.line, column=name.column)
-    depth = 0
-    current: list[_Token] = []
-    parts = [current]
-    for token in tokens[index + 2 :]:
-        if token.kind == "op" and token.text in _OPENING:
-            depth += 1
-        elif token.kind == "op" and token.text in _CLOSING:
-            depth -= 1
-            if depth < 0:
-                break
-        elif token.kind == "op" and token.text == "," and depth == 0:
-            current = []
-            parts.append(current)
-            continue
-        if token.kind != "newline":
-            current.append(token)
-
-    for part in parts:
+    for part in _split_arguments(tokens[index + 2 :]):
         if len(part) >= 3 and part[0].kind == "name" and _is_assign(part[1], part[2]):
             call.keywords[part[0].text] = _token_argument(part[2:], option_names)
         elif part:
@@ -319,10 +302,11 @@ def _tokens_read_option(part: list[_Token], option_names: set[str]) -> bool:
     return False
 
 
-def _first_argument(tokens: list[_Token]) -> list[_Token]:
-    """Return the tokens of a call's first argument, given the tokens after its opening bracket."""
+def _split_arguments(tokens: list[_Token]) -> list[list[_Token]]:
+    """Split the tokens after a call's opening bracket into its arguments, up to the closing bracket."""
     depth = 0
-    argument = []
+    current: list[_Token] = []
+    parts = [current]
     for token in tokens:
         if token.kind == "op" and token.text in _OPENING:
             depth += 1
@@ -331,9 +315,17 @@ def _first_argument(tokens: list[_Token]) -> list[_Token]:
             if depth < 0:
                 break
         elif token.kind == "op" and token.text == "," and depth == 0:
-            break
-        argument.append(token)
-    return argument
+            current = []
+            parts.append(current)
+            continue
+        if token.kind != "newline":
+            current.append(token)
+    return parts
+
+
+def _first_argument(tokens: list[_Token]) -> list[_Token]:
+    """Return the tokens of a call's first argument, given the tokens after its opening bracket."""
+    return _split_arguments(tokens)[0]
 
 
 def _tokens_option_default(part: list[_Token]) -> str | None:
