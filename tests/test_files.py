@@ -168,10 +168,9 @@ def test_add_tiltfile_lines_replaces_literal_call():
     assert after == (
         "docker_build('api', '.')\n  \n"
         "tilt_option = read_json('tilt_option.json', default={})\n"
-        "personal = 'default_registry' in tilt_option\n"
         "default_registry(tilt_option.get('default_registry', 'gcr.io/team'), "
         "host_from_cluster=tilt_option.get('host_from_cluster', ''), "
-        "single_name=tilt_option.get('single_name', '' if personal else 'dev'))  # team default\n"
+        "single_name=tilt_option.get('single_name', '' if 'default_registry' in tilt_option else 'dev'))  # team default\n"
         "k8s_yaml('x.yaml')\n"
     )
 

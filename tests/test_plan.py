@@ -141,8 +141,8 @@ def test_build_plan_replaces_team_call(tmp_path):
     after = by_name(plan)["Tiltfile"].after
     assert after.count("default_registry(") == 1
     assert "tilt_option.get('default_registry', 'gcr.io/team')" in after
-    assert "tilt_option.get('host_from_cluster', '' if personal else 'r:5000')" in after
-    assert "personal = 'default_registry' in tilt_option\n" in after
+    assert "tilt_option.get('host_from_cluster', '' if 'default_registry' in tilt_option else 'r:5000')" in after
+    assert "personal" not in after
 
 
 def test_build_plan_notice_for_unread_single_name(tmp_path):
@@ -194,10 +194,9 @@ def test_tiltfile_snippet_with_team_default(tmp_path):
     snippet = tiltfile_snippet(make_findings(tmp_path, call=call))
     assert snippet == (
         "tilt_option = read_json('tilt_option.json', default={})\n"
-        "personal = 'default_registry' in tilt_option\n"
         "default_registry(tilt_option.get('default_registry', 'gcr.io/team'), "
         "host_from_cluster=tilt_option.get('host_from_cluster', ''), "
-        "single_name=tilt_option.get('single_name', '' if personal else 'dev'))\n"
+        "single_name=tilt_option.get('single_name', '' if 'default_registry' in tilt_option else 'dev'))\n"
     )
 
 

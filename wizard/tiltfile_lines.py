@@ -13,8 +13,6 @@ from wizard.model import OPTION_FILE, DefaultRegistryCall
 # The snippet takes the first of these names that the Tiltfile does not already use.
 OPTION_VARIABLES = ("tilt_option", "tilt_option_json", "personal_registry_settings")
 _READ_LINE = "{var} = read_json('" + OPTION_FILE + "', default={{}})"
-# Added only when the team's call sets host_from_cluster or single_name, which a personal registry must not inherit.
-_PERSONAL_LINE = "personal = 'default_registry' in {var}"
 _HOST_ARGS = (
     "host_from_cluster={var}.get('host_from_cluster', {host_from_cluster}), "
     "single_name={var}.get('single_name', {single_name})"
@@ -25,11 +23,14 @@ def _starlark_string(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def _team_value(value: str | None) -> str:
-    """Return the Starlark default of a team argument, which applies only while tilt_option.json sets no registry."""
+def _team_value(value: str | None, variable: str) -> str:
+    """Return the Starlark default of a team argument, which applies only while tilt_option.json sets no registry.
+
+    A personal registry must not inherit the team's host_from_cluster or single_name.
+    """
     if not value:
         return "''"
-    return f"'' if personal else {_starlark_string(value)}"
+    return f"'' if 'default_registry' in {variable} else {_starlark_string(value)}"
 
 
 def tiltfile_snippet_lines(
@@ -52,12 +53,10 @@ def tiltfile_snippet_lines(
     if team is not None:
         args = _HOST_ARGS.format(
             var=variable,
-            host_from_cluster=_team_value(call.host_from_cluster),
-            single_name=_team_value(call.single_name),
+            host_from_cluster=_team_value(call.host_from_cluster, variable),
+            single_name=_team_value(call.single_name, variable),
         )
         registry_line = f"default_registry({variable}.get('default_registry', {team}), {args})"
-        if call.host_from_cluster or call.single_name:
-            return [read_line, _PERSONAL_LINE.format(var=variable), registry_line]
         return [read_line, registry_line]
 
     args = _HOST_ARGS.format(var=variable, host_from_cluster="''", single_name="''")
