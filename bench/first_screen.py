@@ -1,8 +1,8 @@
 """Start an app headless, exit once its first screen is up, and report nothing (used by run.py).
 
-`first` exits as soon as the app is ready, which Textual signals after the first screen is
-composed and painted; `settled` also waits for the messages pending then, so the probe results
-that arrive at start are rendered too.
+`first` exits as soon as Textual reports the app ready, after the first screen is composed and
+painted. `settled` also waits for the messages pending then, so the probe results that arrive
+at start are rendered too.
 """
 
 import sys
@@ -19,8 +19,8 @@ async def exit_when_settled(pilot):
 
 
 def main() -> None:
-    which, mode, project = sys.argv[1], sys.argv[2], Path(sys.argv[3])
-    if which == "minimal":
+    app_name, mode, project = sys.argv[1], sys.argv[2], Path(sys.argv[3])
+    if app_name == "minimal":
         from textual.app import App
         from textual.widgets import Footer, Header, Static
 

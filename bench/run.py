@@ -1,8 +1,8 @@
-"""Whole-process timings of the wizard's commands; run `python bench/run.py` and copy the table.
+"""Whole-process timings of the wizard's commands: run `python bench/run.py` and copy the table.
 
-Each case starts a new process and is timed from spawn to exit; the table shows the median
-over --runs runs, after one warm-up run per case. Targets: --help <= 60 ms; detect and apply
-<= 150 ms; the TUI's first screen <= 1.3 x a minimal Textual app.
+Each case starts a new process and is timed from spawn to exit. The table shows the median
+over --runs runs, after one warm-up run per case. Targets: --help 60 ms or less, detect and
+apply 150 ms or less, and the TUI's first screen at most 1.3 times a minimal Textual app.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ CONFIGMAP = {
 
 
 class FakeApi(BaseHTTPRequestHandler):
-    """Serves the ConfigMap and answers 404 elsewhere, like a kind cluster with a registry."""
+    """Serves the ConfigMap and returns 404 elsewhere, like a kind cluster with a registry."""
 
     def do_GET(self):  # noqa: N802 - name fixed by BaseHTTPRequestHandler
         if self.path.startswith("/api/v1/namespaces/kube-public/configmaps/local-registry-hosting"):

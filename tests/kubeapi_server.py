@@ -235,3 +235,20 @@ def start_tls_kube_api(
         ca.configure_trust(tls)
         tls.verify_mode = ssl.CERT_REQUIRED
     return FakeKubeApi(cluster, tls=tls).start()
+
+
+# A one-context kubeconfig whose cluster "office" is on a closed loopback port (9, discard).
+OFFICE_KUBECONFIG = """\
+apiVersion: v1
+kind: Config
+current-context: office
+contexts:
+- name: office
+  context: {cluster: office, user: office}
+clusters:
+- name: office
+  cluster: {server: "https://127.0.0.1:9"}
+users:
+- name: office
+  user: {}
+"""

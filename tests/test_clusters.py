@@ -202,7 +202,7 @@ def test_classify_cluster_reads_home_from_env(tmp_path):
     assert classify_cluster(ctx("custom", source=source), HOME).kind == "unknown"
 
 
-def test_classify_cluster_gke_context_name_with_renamed_cluster_entry():
+def test_classify_cluster_gke_context_name():
     context = Context(name="gke_acme_us-central1-a_prod", cluster="closed", server="https://127.0.0.1:1")
     result = classify_cluster(context, {"HOME": "/nonexistent"})
     assert result.kind == "gke"
@@ -210,7 +210,7 @@ def test_classify_cluster_gke_context_name_with_renamed_cluster_entry():
     assert result.cloud.region == "us-central1"
 
 
-def test_classify_cluster_eksctl_context_name_with_renamed_cluster_entry():
+def test_classify_cluster_eksctl_context_name():
     context = Context(name="dev@shop.eu-west-1.eksctl.io", cluster="closed", server="https://127.0.0.1:1")
     result = classify_cluster(context, {"HOME": "/nonexistent"})
     assert result.kind == "eks"

@@ -279,7 +279,7 @@ def test_snippet_computed_host_runs():
     assert run_snippet(lines, None) == [("gcr.io/team", "", "")]
 
 
-def test_add_tiltfile_lines_call_sharing_line_is_left_alone():
+def test_add_tiltfile_lines_shared_line_kept():
     text = "x = 1; default_registry('a.io/b')\n"
     after, problem = add_tiltfile_lines(text, DefaultRegistryCall(line=1, host="a.io/b"))
     assert after == text
@@ -558,8 +558,8 @@ def test_json_type_name_values(value, name):
 
 
 @pytest.mark.parametrize("separator", ["\x0c", "\x0b", "\x1c", "\x85", "\u2028"])
-def test_add_tiltfile_lines_replaces_call_after_unusual_line_break(separator):
-    # Only "\n" ends a line, so the call on line 2 is found although line 1 holds another break character.
+def test_add_tiltfile_lines_unusual_line_break(separator):
+    # Only "\n" ends a line, so the call on line 2 is found although line 1 contains another break character.
     text = f"x = 'a{separator}b'\ndefault_registry('a.io/b')\ndocker_build('api', '.')\n"
     after, problem = add_tiltfile_lines(text, DefaultRegistryCall(line=2, host="a.io/b"))
     assert problem is None

@@ -9,6 +9,8 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
+from kubeapi_server import OFFICE_KUBECONFIG
+
 from wizard.plain import run_plain
 from wizard.tui.examples import EKS_CONTEXT, GKE_CONTEXT, example_findings, write_project
 
@@ -217,20 +219,7 @@ def test_plain_typed_registry_cleaned_with_notice(project, capsys):
     assert json.loads((project / "tilt_option.json").read_text())["default_registry"] == "registry.corp:5000/me"
 
 
-KUBECONFIG = """\
-apiVersion: v1
-kind: Config
-current-context: office
-contexts:
-- name: office
-  context: {cluster: office, user: office}
-clusters:
-- name: office
-  cluster: {server: "https://127.0.0.1:9"}
-users:
-- name: office
-  user: {}
-"""
+KUBECONFIG = OFFICE_KUBECONFIG
 
 
 def test_plain_live_recommends_after_cluster_check(project, home, capsys, monkeypatch):

@@ -172,7 +172,7 @@ def test_apply_same_choice_twice_changes_nothing(tmp_path):
     apply_plan(first)
     snapshot = {path.name: path.read_bytes() for path in tmp_path.iterdir()}
 
-    # The probes would now see a Tiltfile that reads every key; the findings say so.
+    # The probes would now see a Tiltfile that reads every key, and the findings record that.
     keys = ("default_registry", "single_name", "host_from_cluster")
     findings = make_findings(tmp_path, tiltfile=snapshot["Tiltfile"].decode(), reads=True, keys=keys)
     second = build_plan(findings, choice)
@@ -504,7 +504,7 @@ def test_build_plan_fallback_of_reading_tiltfile_is_personal(tmp_path):
     assert '"default_registry": "gcr.io/team"' in by_name(plan)["tilt_option.json"].after
 
 
-def test_build_plan_team_choice_dropping_keys_says_no_registry(tmp_path):
+def test_build_plan_team_choice_dropped_keys(tmp_path):
     (tmp_path / "tilt_option.json").write_text('{"default_registry": "ttl.sh/old", "single_name": "x"}\n')
     plan = build_plan(make_findings(tmp_path), Choice())
     assert any("This choice writes no registry, so it removes it." in notice for notice in plan.notices)

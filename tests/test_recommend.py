@@ -315,7 +315,7 @@ def test_recommend_team_option_does_not_keep_file():
     assert options[0].keeps_option_file is False
 
 
-def test_recommend_keeps_current_ttl_name_instead_of_new_one():
+def test_recommend_keeps_current_ttl_name():
     findings = make("none", options={"default_registry": "ttl.sh/jane-0123abcd"})
     options = recommend(findings)
     assert [option.key for option in options] == ["keep", "dockerhub", "quay", "custom"]
@@ -347,7 +347,7 @@ def test_recommend_current_invalid_value_is_not_kept():
     assert "is not valid" in options[0].reason
 
 
-def test_recommend_current_value_equal_to_ecr_is_not_duplicated():
+def test_recommend_current_ecr_not_duplicated():
     cloud = CloudIdentity(provider="aws", registry_host=ECR_HOST)
     assert keys(make("eks", cloud=cloud, options={"default_registry": ECR_HOST})) == ["keep", "custom"]
 
@@ -413,7 +413,7 @@ def test_recommend_unreachable_kind_does_not_claim_no_registry():
     assert "could not check" in option.reason
 
 
-def test_cluster_summary_unreachable_kind_does_not_claim_no_registry():
+def test_cluster_summary_unreachable_kind():
     summary = cluster_summary(unchecked("kind"))
     assert "has no registry" not in summary
     assert "could not be checked" in summary
@@ -425,7 +425,7 @@ def test_cluster_summary_unreachable_kind_keep():
     assert "could not check the cluster's registry" in summary
 
 
-def test_recommend_unreachable_k3d_with_team_does_not_claim_no_registry():
+def test_recommend_unreachable_k3d_with_team():
     findings = unchecked("k3d")
     findings.project.default_registry_call = DefaultRegistryCall(line=1, host="gcr.io/team")
     reason = recommend(findings)[0].reason
@@ -492,7 +492,7 @@ def test_recommend_team_without_personal_value_writes_nothing():
     assert "nothing personal to write" in option.reason
 
 
-def test_recommend_no_keep_option_for_copy_of_team_default():
+def test_recommend_team_default_copy_not_kept():
     assert "keep" not in keys(make("kind", team="gcr.io/team", options={"default_registry": "gcr.io/team"}))
 
 

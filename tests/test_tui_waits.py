@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from kubeapi_server import OFFICE_KUBECONFIG
 from test_tui_app import SIZE, eks_app, pilot_test
 
 from wizard.model import LocalRegistryResult
@@ -14,20 +15,7 @@ from wizard.tui.screens.done import DoneScreen
 from wizard.tui.screens.registry import RegistryScreen
 from wizard.tui.screens.review import ReviewScreen
 
-KUBECONFIG = """\
-apiVersion: v1
-kind: Config
-current-context: office
-contexts:
-- name: office
-  context: {cluster: office, user: office}
-clusters:
-- name: office
-  cluster: {server: "https://127.0.0.1:9"}
-users:
-- name: office
-  user: {}
-"""
+KUBECONFIG = OFFICE_KUBECONFIG
 
 
 @pytest.fixture

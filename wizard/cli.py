@@ -126,7 +126,7 @@ def _log_location() -> str:
 
 
 def _discard_stdout() -> None:
-    """Point stdout at /dev/null so the interpreter's final flush cannot fail a second time."""
+    """Point stdout at /dev/null so that the interpreter's final flush does not fail again."""
     os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 

@@ -25,9 +25,9 @@ def resolve_project(value: str | None) -> Path:
         return find_project_dir(Path.cwd())
     path = Path(value).expanduser()
     if path.is_file():
-        raise InvalidInput(f"--project {value}: is a file; pass the directory that holds the Tiltfile")
+        raise InvalidInput(f"--project {value}: is a file, not a directory; pass the directory that contains the Tiltfile")
     if not path.is_dir():
-        raise InvalidInput(f"--project {value}: no such directory; pass the directory that holds the Tiltfile")
+        raise InvalidInput(f"--project {value}: directory not found; pass the directory that contains the Tiltfile")
     return path.resolve()
 
 

@@ -76,7 +76,7 @@ class KubeconfigResult:
 
 @dataclass
 class CloudIdentity:
-    """What the cluster's names tell about its cloud account; unknown fields stay None."""
+    """Cloud account facts taken from the cluster's names; unknown fields stay None."""
 
     provider: str  # aws | gcp | azure | digitalocean
     account: str | None = None
@@ -129,7 +129,7 @@ class RegistryHosting:
 
 @dataclass
 class LocalRegistryResult:
-    """What the Kubernetes API said about the cluster's own registry."""
+    """The cluster's own registry as reported by the Kubernetes API."""
 
     # True: the API responded. False: a network failure or timeout. None: the API was never contacted,
     # because there is no context or its kubeconfig entry or credentials could not be used.
@@ -211,7 +211,7 @@ class Findings:
 
 @dataclass
 class RegistryOption:
-    """One answer to "where should Tilt push?", with a reason a newcomer understands."""
+    """A registry choice for Tilt to push to, with a reason a newcomer understands."""
 
     key: str  # cluster | runtime | kind-load | team | ecr | gar | acr | docr | ttl | dockerhub | quay | custom
     title: str
@@ -236,7 +236,7 @@ class RegistryOption:
 
 @dataclass
 class Choice:
-    """The user's answers, from any front end."""
+    """The user's selections, from any front end."""
 
     default_registry: str | None = None
     host_from_cluster: str | None = None
@@ -263,7 +263,7 @@ class FileChange:
 
 @dataclass
 class Plan:
-    """What applying a choice does, computed before anything is written."""
+    """The file changes of a choice, computed before anything is written."""
 
     choice: Choice
     changes: list[FileChange] = field(default_factory=list)

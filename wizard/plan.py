@@ -45,7 +45,7 @@ def build_plan(findings: Findings, choice: Choice) -> Plan:
     default_registry call, come from the text read now, so a plan built after an earlier one was
     applied does not add the lines again. A choice with keep_option_file gives an empty plan.
     When the requested Tiltfile lines cannot be added, Plan.tiltfile_problem states the reason
-    and a notice tells the user what to do instead. Raises InvalidInput for an invalid registry or
+    and a notice gives the user what to do instead. Raises InvalidInput for an invalid registry or
     single_name, and UnparsableFile when a file that would change cannot be parsed.
     """
     project = findings.project
@@ -248,7 +248,7 @@ def _edit_advice(cause: str, call: DefaultRegistryCall | None) -> str:
 
 
 def _add_notices(findings: Findings, project: ProjectResult, choice: Choice, plan: Plan) -> None:
-    """Add the notices about the Tiltfile (`project` holds its current facts), git and the cluster."""
+    """Add the notices about the Tiltfile (`project` contains its current facts), git and the cluster."""
     adds_lines = any(change.path == project.tiltfile for change in plan.changes)
     values = _option_values(choice)
 
@@ -304,7 +304,7 @@ def tiltfile_snippet(findings: Findings) -> str:
 def unified_diff(change: FileChange, root: Path | None = None) -> str:
     """Return the change as a unified diff with paths relative to the project.
 
-    `root` is the project directory; without it, paths are relative to the file's own directory,
+    `root` is the project directory. Without it, paths are relative to the file's own directory,
     which is the project directory for every file the wizard writes. A new file's "before" side is
     /dev/null. An unchanged file gives "". Control characters in the text and paths come out as
     escapes such as `\\x1b` (tabs and line endings stay), so the diff is for display only.
@@ -329,6 +329,10 @@ def unified_diff(change: FileChange, root: Path | None = None) -> str:
 
 def _display_line(line: str) -> str:
     """Escape the control characters of one diff line for the terminal, keeping tabs and its line ending."""
-    ending = "\r\n" if line.endswith("\r\n") else "\n" if line.endswith("\n") else ""
+    ending = ""
+    if line.endswith("\r\n"):
+        ending = "\r\n"
+    elif line.endswith("\n"):
+        ending = "\n"
     body = line[: len(line) - len(ending)]
     return "\t".join(escape_control_chars(part) for part in body.split("\t")) + ending

@@ -60,7 +60,7 @@ def recommend(findings: Findings) -> list[RegistryOption]:
     kind without a registry is not made to push, and a cluster that runs in containers or
     elsewhere is not asked to pull from a loopback host. On a kind or k3d cluster whose API could
     not be asked for its registry, "keep" comes first too. Otherwise the usual recommendation
-    comes first, its reason says what changes, and "keep" follows it.
+    comes first, its reason states what changes, and "keep" follows it.
     """
     options = _options_forcluster_kind(findings)
     options = _with_current(findings, options)

@@ -38,11 +38,11 @@ def tiltfile_snippet_lines(
 ) -> list[str]:
     """Return the Tiltfile lines that read tilt_option.json into `variable`, without line endings.
 
-    With a `default_registry(...)` call whose registry is a string literal, or an expression whose
-    source text is `team_source`, the lines replace the call and keep its arguments as the
-    defaults, but the team's host_from_cluster and single_name apply only while tilt_option.json
-    sets no default_registry. Otherwise the lines call default_registry only when the file sets a
-    registry.
+    A `default_registry(...)` call whose registry is a string literal, or an expression whose
+    source text is `team_source`, is replaced by lines that keep its arguments as the defaults.
+    The team's host_from_cluster and single_name then apply only while tilt_option.json sets no
+    default_registry. Without such a call, the lines call default_registry only when the file
+    sets a registry.
     """
     read_line = _READ_LINE.format(var=variable)
     team = None

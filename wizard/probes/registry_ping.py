@@ -1,4 +1,4 @@
-"""Check that a registry answers the distribution API's version check, `GET /v2/`."""
+"""Check that a registry responds to the distribution API's version check, `GET /v2/`."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from wizard.registry_hosts import is_loopback
 
 @dataclass(frozen=True)
 class RegistryPing:
-    """How a registry answered `GET /v2/`."""
+    """A registry's response to `GET /v2/`, or why there was none."""
 
     host: str
     answered: bool
-    scheme: str | None = None  # the scheme that answered: https or http
+    scheme: str | None = None  # the scheme that got a response: https or http
     status: int | None = None
     auth_required: bool = False  # 401: the registry wants a login
     message: str = ""
@@ -38,7 +38,7 @@ def ping_registry(host: str, timeout: float = 1.0) -> RegistryPing:
             continue
         auth_required = status == 401 and "www-authenticate" in headers
         return RegistryPing(host, True, scheme, status, auth_required, _answer(host, scheme, status))
-    return RegistryPing(host, False, message=f"{host} does not answer: {failure}", failure=failure)
+    return RegistryPing(host, False, message=f"{host} did not respond: {failure}", failure=failure)
 
 
 def _get_v2(scheme: str, host: str, timeout: float) -> tuple[int, dict[str, str]]:

@@ -113,8 +113,8 @@ class StepHeader(Horizontal):
     """The product and step on the left; the project directory and context on the right.
 
     Below NARROW_WIDTH columns the directory and context move to a second line. When a line is
-    too narrow, the directory loses its leading characters first, so the context stays readable;
-    a context that alone is too long ends in an ellipsis.
+    too narrow, the directory loses its leading characters first, so the context stays readable.
+    A context that is too long by itself ends in an ellipsis.
     """
 
     DEFAULT_CSS = """
@@ -205,7 +205,7 @@ def diff_content(diff: str) -> Content:
 class DiffView(Static):
     """A unified diff, added lines in the success colour and removed lines in the error colour.
 
-    Lines never wrap, because a wrapped line would lose its `+` or `-` prefix; the view is as wide
+    Lines never wrap, because a wrapped line would lose its `+` or `-` prefix. The view is as wide
     as its longest line, so put it in a horizontally scrolling container.
     """
 
